@@ -1,0 +1,157 @@
+"""Plain-Python argument checks shared by every public entry point.
+
+Each check runs before any TensorFlow work and raises a ``ValueError`` or
+``TypeError`` whose message names the function, the parameter, the value
+received and what is allowed, for example::
+
+    build_cnn: `filters` must be a non-empty sequence of positive ints,
+    received filters=(32, 0)
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def suggest(value, choices: Iterable[str]) -> str:
+    """Return a " Did you mean 'x'?" hint for a misspelt option, or ""."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def check_positive_int(fn: str, name: str, value, *, allow_zero: bool = False) -> int:
+    """Return ``value`` as an int if it is a positive (or non-negative) int."""
+    low = 0 if allow_zero else 1
+    if not _is_int(value):
+        raise TypeError(
+            f"{fn}: `{name}` must be an int >= {low}, received {name}={value!r} "
+            f"of type {type(value).__name__}"
+        )
+    if value < low:
+        raise ValueError(f"{fn}: `{name}` must be an int >= {low}, received {name}={value!r}")
+    return int(value)
+
+
+def check_int_sequence(
+    fn: str, name: str, value, *, allow_empty: bool = False, allow_zero: bool = False
+) -> tuple[int, ...]:
+    """Return ``value`` as a tuple of positive ints; a single int is accepted as a 1-tuple."""
+    kind = "positive" if not allow_zero else "non-negative"
+    what = f"{'a' if allow_empty else 'a non-empty'} sequence of {kind} ints"
+    if _is_int(value):
+        value = (value,)
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(f"{fn}: `{name}` must be {what}, received {name}={value!r}")
+    items = tuple(value)
+    if not items and not allow_empty:
+        raise ValueError(f"{fn}: `{name}` must be {what}, received {name}={value!r}")
+    for item in items:
+        if not _is_int(item):
+            raise TypeError(
+                f"{fn}: `{name}` must be {what}, received {name}={value!r} "
+                f"(item {item!r} is a {type(item).__name__})"
+            )
+        if item < 0 or (item == 0 and not allow_zero):
+            raise ValueError(f"{fn}: `{name}` must be {what}, received {name}={value!r}")
+    return tuple(int(i) for i in items)
+
+
+def check_number(
+    fn: str,
+    name: str,
+    value,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+) -> float:
+    """Return ``value`` as a float if it is a finite real number inside the given bounds."""
+    left = "[" if low_inclusive else "("
+    right = "]" if high_inclusive else ")"
+    interval = f"{left}{'-inf' if low is None else low}, {'inf' if high is None else high}{right}"
+    if not _is_number(value):
+        raise TypeError(
+            f"{fn}: `{name}` must be a number in {interval}, received {name}={value!r} "
+            f"of type {type(value).__name__}"
+        )
+    value = float(value)
+    bad = math.isnan(value) or math.isinf(value)
+    if low is not None:
+        bad = bad or (value < low if low_inclusive else value <= low)
+    if high is not None:
+        bad = bad or (value > high if high_inclusive else value >= high)
+    if bad:
+        raise ValueError(f"{fn}: `{name}` must be a number in {interval}, received {name}={value!r}")
+    return value
+
+
+def check_fraction(fn: str, name: str, value) -> float:
+    """Return ``value`` if it lies in [0, 1) (a dropout-style rate)."""
+    return check_number(fn, name, value, low=0.0, high=1.0, high_inclusive=False)
+
+
+def check_bool(fn: str, name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{fn}: `{name}` must be True or False, received {name}={value!r}")
+    return value
+
+
+def check_choice(fn: str, name: str, value, choices: Iterable, *, allow_none: bool = False):
+    """Return ``value`` if it is one of ``choices`` (strings compared lower-case)."""
+    choices = list(choices)
+    if value is None and allow_none:
+        return None
+    key = value.lower() if isinstance(value, str) else value
+    if key not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        if allow_none:
+            allowed += ", None"
+        raise ValueError(
+            f"{fn}: unknown {name}={value!r}; expected one of {allowed}.{suggest(value, choices)}"
+        )
+    return key
+
+
+def check_shape(fn: str, name: str, value, *, ranks: Iterable[int], allow_none_dims: bool = False):
+    """Return ``value`` as a tuple shape (batch axis excluded) of one of the given ranks.
+
+    A bare int is read as a rank-1 shape. ``None`` dimensions are refused unless
+    ``allow_none_dims`` (variable-length sequences).
+    """
+    ranks = tuple(ranks)
+    expected = " or ".join(str(r) for r in ranks)
+    if _is_int(value):
+        value = (value,)
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(
+            f"{fn}: `{name}` must be a tuple of {expected} positive ints (batch axis excluded), "
+            f"received {name}={value!r}"
+        )
+    shape = tuple(value)
+    if len(shape) not in ranks:
+        raise ValueError(
+            f"{fn}: `{name}` must have rank {expected} (batch axis excluded), "
+            f"received {name}={value!r} of rank {len(shape)}"
+        )
+    for dim in shape:
+        if dim is None and allow_none_dims:
+            continue
+        if not _is_int(dim) or dim < 1:
+            raise ValueError(
+                f"{fn}: every dimension of `{name}` must be a positive int, received {name}={value!r}"
+            )
+    return tuple(None if d is None else int(d) for d in shape)
