@@ -1,0 +1,7 @@
+"""Model families; importing this package registers every built-in factory."""
+
+from zoo.models.cnn import build_cnn
+from zoo.models.fnn import build_fnn
+from zoo.models.rnn import build_bilstm, build_gru, build_lstm
+
+__all__ = ["build_bilstm", "build_cnn", "build_fnn", "build_gru", "build_lstm"]

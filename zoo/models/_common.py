@@ -1,0 +1,35 @@
+"""Argument checks and finishing steps shared by every model family."""
+
+from __future__ import annotations
+
+from zoo import initializers
+from zoo._validate import check_bool, check_fraction, check_number, check_positive_int
+from zoo.layers import check_activation
+from zoo.models._compile import check_compile_args, compile_model
+
+
+def check_common(fn: str, *, activation, kernel_initializer, dropout, batch_norm, l2, seed,
+                 optimizer, learning_rate, compile) -> str:
+    """Validate the arguments every factory shares; return the normalised activation."""
+    activation = check_activation(fn, activation)
+    initializers.validate(kernel_initializer, fn=fn)
+    check_fraction(fn, "dropout", dropout)
+    check_bool(fn, "batch_norm", batch_norm)
+    check_number(fn, "l2", l2, low=0.0)
+    if seed is not None:
+        check_positive_int(fn, "seed", seed, allow_zero=True)
+    check_bool(fn, "compile", compile)
+    check_compile_args(fn, optimizer, learning_rate)
+    return activation
+
+
+def finish(inputs, outputs, *, name, compile, task, optimizer, learning_rate, loss, metrics,
+           compile_kwargs):
+    """Wrap tensors into a functional ``keras.Model`` and compile it if asked."""
+    import keras
+
+    model = keras.Model(inputs, outputs, name=name)
+    if compile:
+        compile_model(model, task=task, optimizer=optimizer, learning_rate=learning_rate,
+                      loss=loss, metrics=metrics, **(compile_kwargs or {}))
+    return model
