@@ -1,0 +1,1 @@
+"""Subcommands of the ``zoo`` command line (see ``zoo.cli``)."""

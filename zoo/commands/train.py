@@ -1,0 +1,52 @@
+"""``zoo train MODEL --data NAME ... --out DIR``: train, evaluate and save one model."""
+
+from __future__ import annotations
+
+from zoo.commands._common import format_table, parse_key_value
+
+HELP = "train a registered model on a data set and save it with its history and plots"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("model", help="registered model name (see `zoo list`)")
+    parser.add_argument("--data", default="digits", help="data set name (default: digits)")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--activation", help="hidden activation, e.g. relu, tanh, gelu")
+    parser.add_argument("--initializer", help="kernel initializer: auto, he, glorot, lecun, ...")
+    parser.add_argument("--optimizer", default="adam")
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--loss", help="loss name (default: the task's)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--patience", type=int, default=5,
+                        help="early-stopping patience on val_loss; 0 disables it")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="any factory argument, e.g. --param hidden_units=128,64 (repeatable)")
+    parser.add_argument("--data-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="data loader option, e.g. --data-option outlier_fraction=0.1")
+    parser.add_argument("--out", required=True, help="output directory")
+
+
+def run(args) -> int:
+    from zoo.training import train
+
+    model_kwargs = dict(parse_key_value(p) for p in args.param)
+    if args.activation:
+        model_kwargs["activation"] = args.activation
+    if args.initializer:
+        model_kwargs["kernel_initializer"] = args.initializer
+    data_options = dict(parse_key_value(p, option="--data-option") for p in args.data_option)
+    result = train(args.model, args.data, epochs=args.epochs, batch_size=args.batch_size,
+                   seed=args.seed, optimizer=args.optimizer, learning_rate=args.learning_rate,
+                   loss=args.loss, model_kwargs=model_kwargs, data_options=data_options,
+                   patience=args.patience or None, verbose=0 if args.quiet else 2,
+                   out_dir=args.out)
+    rows = [{"split": "test", **result.test_metrics},
+            {"split": "baseline", **result.baseline}]
+    print()
+    print(f"{args.model} on {result.dataset.summary()}")
+    print(f"{len(result.history['loss'])} epochs in {result.wall_time:.1f} s")
+    print(format_table(rows))
+    for role, path in result.files.items():
+        print(f"{role:>8}: {path}")
+    return 0

@@ -1,0 +1,184 @@
+"""One training job: data -> model -> fit -> test metrics -> files on disk.
+
+:func:`train` is what ``zoo train``, ``zoo compare`` and ``make demo`` run; from
+Python it is the shortest way to a trained, evaluated and saved zoo model.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from zoo import data as data_module
+from zoo._validate import check_number, check_positive_int
+from zoo.registry import get_spec
+
+logger = logging.getLogger("zoo.training")
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns.
+
+    Attributes:
+        model: The trained ``keras.Model`` (best weights restored).
+        history: ``History.history`` of the fit.
+        test_metrics: ``evaluate`` on the test split, as a dict.
+        baseline: The trivial baseline on the test split (majority class accuracy,
+            or the MAE of predicting the training mean).
+        dataset: The :class:`zoo.data.Dataset` used.
+        config: The arguments of the job.
+        wall_time: Seconds spent in ``fit``.
+        files: Paths written, by role.
+    """
+
+    model: object
+    history: dict
+    test_metrics: dict
+    baseline: dict
+    dataset: object
+    config: dict
+    wall_time: float
+    files: dict = field(default_factory=dict)
+
+
+def baseline_metrics(dataset) -> dict:
+    """Score of the best constant prediction on the test split.
+
+    Example:
+        >>> baseline_metrics(zoo.data.load("digits"))["accuracy"] < 0.15
+        True
+    """
+    y_train, y_test = np.asarray(dataset.y_train), np.asarray(dataset.y_test)
+    if dataset.task in ("binary", "multiclass"):
+        values, counts = np.unique(y_train.reshape(-1), return_counts=True)
+        majority = values[np.argmax(counts)]
+        return {"accuracy": float(np.mean(y_test.reshape(-1) == majority))}
+    if dataset.task == "multilabel":
+        majority = (y_train.mean(axis=0) >= 0.5).astype(y_test.dtype)
+        return {"accuracy": float(np.mean(y_test == majority))}
+    return {"mae": float(np.mean(np.abs(y_test - y_train.mean(axis=0))))}
+
+
+def _resolve_dataset(data, spec, data_options, seed):
+    if isinstance(data, data_module.Dataset):
+        return data
+    options = dict(data_options or {})
+    options.setdefault("seed", seed)
+    if data in ("digits", "mnist", "fashion_mnist", "cifar10"):
+        options.setdefault("representation", data_module.representation_for(spec.input_kind))
+    return data_module.load(data, **options)
+
+
+def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: int = 32,
+          seed: int = 0, optimizer="adam", learning_rate=None, loss=None,
+          model_kwargs: dict | None = None, data_options: dict | None = None,
+          callbacks: list | None = None, patience: int | None = 5, verbose: int = 1,
+          out_dir=None) -> TrainResult:
+    """Train registered model ``model`` on data set ``data`` and evaluate it.
+
+    Args:
+        model: A name from ``zoo.list_models()``.
+        data: A data set name for ``zoo.data.load`` or a ``zoo.data.Dataset``.
+        epochs: Maximum epochs.
+        batch_size: Batch size.
+        seed: Seeds Python, NumPy and TensorFlow, the data split and the weights.
+        optimizer: Optimizer name or instance.
+        learning_rate: Number or schedule (``None``: the optimizer's default).
+        loss: Loss name or object (``None``: the task's default).
+        model_kwargs: Extra factory arguments (``activation``, ``kernel_initializer``,
+            ``hidden_units``, ``batch_norm``...).
+        data_options: Extra ``zoo.data.load`` options.
+        callbacks: Extra Keras callbacks.
+        patience: Early-stopping patience on ``val_loss`` (best weights restored);
+            ``None`` disables early stopping.
+        verbose: Keras ``fit`` verbosity.
+        out_dir: If given, writes ``model.keras``, ``history.json`` and
+            ``learning_curves.png`` there. A data set whose ``meta`` holds an
+            ``on_save(out_dir)`` callable (the text vocabulary) writes its files too.
+
+    Returns:
+        A :class:`TrainResult`.
+
+    Raises:
+        ValueError, TypeError: unknown model or data set, bad values.
+        zoo.data.DataUnavailableError: a download-only data set is offline.
+
+    Example:
+        >>> result = train("fnn", "digits", epochs=5, verbose=0)
+        >>> result.test_metrics["accuracy"] > 0.8
+        True
+    """
+    fn = "train"
+    spec = get_spec(model)
+    if "unsupervised" in spec.tags:
+        raise ValueError(f"{fn}: model {model!r} is unsupervised; use `zoo generate` "
+                         "(or its own fit) instead of `train`")
+    epochs = check_positive_int(fn, "epochs", epochs)
+    batch_size = check_positive_int(fn, "batch_size", batch_size)
+    seed = check_positive_int(fn, "seed", seed, allow_zero=True)
+    if patience is not None:
+        patience = check_positive_int(fn, "patience", patience)
+    if learning_rate is not None and not hasattr(learning_rate, "get_config"):
+        check_number(fn, "learning_rate", learning_rate, low=0.0, low_inclusive=False)
+    if model_kwargs is not None and not isinstance(model_kwargs, dict):
+        raise TypeError(f"{fn}: `model_kwargs` must be a dict, received {model_kwargs!r}")
+    dataset = _resolve_dataset(data, spec, data_options, seed)
+
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    kwargs = spec.kwargs_for(dataset)
+    kwargs.update(model_kwargs or {})
+    kwargs.setdefault("seed", seed)
+    net = spec.factory(**kwargs, optimizer=optimizer, learning_rate=learning_rate, loss=loss)
+    all_callbacks = list(callbacks or [])
+    if patience is not None:
+        all_callbacks.append(keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=patience, restore_best_weights=True))
+    logger.info("training %s on %s", model, dataset.summary())
+    start = time.perf_counter()
+    fit = net.fit(dataset.x_train, dataset.y_train, validation_data=(dataset.x_val, dataset.y_val),
+                  epochs=epochs, batch_size=batch_size, callbacks=all_callbacks, verbose=verbose)
+    wall = time.perf_counter() - start
+    test_metrics = net.evaluate(dataset.x_test, dataset.y_test, batch_size=256, verbose=0,
+                                return_dict=True)
+    history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
+    config = {"model": model, "data": dataset.name, "epochs": epochs, "batch_size": batch_size,
+              "seed": seed, "optimizer": optimizer if isinstance(optimizer, str) else repr(optimizer),
+              "learning_rate": learning_rate if learning_rate is None
+              or isinstance(learning_rate, (int, float)) else repr(learning_rate),
+              "loss": loss if loss is None or isinstance(loss, str) else repr(loss),
+              "model_kwargs": model_kwargs or {}, "data_options": data_options or {},
+              "patience": patience}
+    result = TrainResult(net, history, {k: float(v) for k, v in test_metrics.items()},
+                         baseline_metrics(dataset), dataset, config, wall)
+    if out_dir is not None:
+        result.files = save_result(result, out_dir)
+    return result
+
+
+def save_result(result: TrainResult, out_dir) -> dict:
+    """Write ``model.keras``, ``history.json`` and ``learning_curves.png`` into ``out_dir``."""
+    from zoo.commands._common import write_json
+    from zoo.plots import plot_history
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"model": out / "model.keras", "history": out / "history.json",
+             "curves": out / "learning_curves.png"}
+    result.model.save(files["model"])
+    write_json(files["history"], {
+        "config": result.config, "history": result.history, "test_metrics": result.test_metrics,
+        "baseline": result.baseline, "epochs_run": len(result.history.get("loss", [])),
+        "wall_time_s": result.wall_time, "dataset": result.dataset.summary()})
+    plot_history({result.config["model"]: result.history}, files["curves"],
+                 title=f"{result.config['model']} on {result.dataset.name}")
+    on_save = result.dataset.meta.get("on_save")
+    if callable(on_save):
+        files.update(on_save(out) or {})
+    return {k: str(v) for k, v in files.items()}
