@@ -1,5 +1,9 @@
 """zoo: ready-to-fit Keras 3 models with pluggable initializers, losses and tuning.
 
+The public API is listed in ``__all__`` and loaded on first use (PEP 562), so that
+``import zoo`` and the ``zoo`` command start without importing TensorFlow until a
+model, loss or data set is actually needed.
+
 Example:
     >>> import zoo
     >>> data = zoo.data.load("digits")
@@ -7,24 +11,46 @@ Example:
     >>> history = model.fit(data.x_train, data.y_train, epochs=1, verbose=0)
 """
 
-from zoo import data, initializers, layers, tasks
-from zoo.models import build_bilstm, build_cnn, build_fnn, build_gru, build_lstm
-from zoo.registry import create_model, get_spec, list_models, register_model
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "build_bilstm",
-    "build_cnn",
-    "build_fnn",
-    "build_gru",
-    "build_lstm",
-    "create_model",
-    "data",
-    "get_spec",
-    "initializers",
-    "layers",
-    "list_models",
-    "register_model",
-    "tasks",
-]
+# public name -> module that defines it
+_EXPORTS = {
+    "build_fnn": "zoo.models",
+    "build_cnn": "zoo.models",
+    "build_lstm": "zoo.models",
+    "build_gru": "zoo.models",
+    "build_bilstm": "zoo.models",
+    "build_dcgan": "zoo.models",
+    "DCGAN": "zoo.models",
+    "create_model": "zoo.registry",
+    "get_spec": "zoo.registry",
+    "list_models": "zoo.registry",
+    "register_model": "zoo.registry",
+    "train": "zoo.training",
+}
+# submodules reachable as attributes (``zoo.data.load``)
+_SUBMODULES = (
+    "callbacks", "data", "initializers", "layers", "losses", "metrics", "models", "optimizers",
+    "plots", "registry", "schedules", "tasks", "training",
+)
+
+__all__ = sorted(_EXPORTS) + list(_SUBMODULES)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"zoo.{name}")
+    else:
+        raise AttributeError(f"module 'zoo' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

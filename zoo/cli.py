@@ -1,8 +1,7 @@
 """The ``zoo`` command line: ``zoo list | train | compare | generate | sample | tune``.
 
 Each subcommand lives in its own module exposing ``HELP``, ``add_arguments(parser)``
-and ``run(args) -> int``; modules import TensorFlow only inside ``run`` so that
-``zoo --help`` answers instantly. User errors (``ValueError``, ``TypeError``,
+and ``run(args) -> int``. User errors (``ValueError``, ``TypeError``,
 missing files, unavailable data) end with one ``zoo: error: ...`` line on stderr
 and exit code 2; set ``ZOO_DEBUG=1`` to see the traceback instead.
 """
@@ -89,12 +88,12 @@ def _user_errors() -> tuple:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``zoo`` console script; returns the exit code."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Before the parser: command modules (tuning's) and the registry import Keras.
+    quiet_tensorflow_import()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
-    if args.command != "list":
-        quiet_tensorflow_import()
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:

@@ -77,7 +77,7 @@ def format_table(rows: list[dict], columns: list[str] | None = None) -> str:
 
     def cell(value):
         if isinstance(value, float):
-            return f"{value:.4f}"
+            return f"{value:.4g}"
         return str(value)
 
     cells = [[cell(r.get(c, "")) for c in columns] for r in rows]
