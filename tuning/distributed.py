@@ -1,0 +1,302 @@
+"""keras-tuner's chief/worker mode: local worker processes or one role of a cluster.
+
+keras-tuner runs a distributed search as one *chief*, which owns the oracle and
+serves it over gRPC, and any number of *workers*, which ask the chief for trials,
+train them and report back. It is configured through the environment variables
+``KERASTUNER_TUNER_ID``, ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT``;
+this module sets them.
+
+* :func:`run_chief` with ``workers=N`` serves the oracle from this process and
+  starts N worker processes on this machine, each limited to its share of the
+  CPU threads and, on a multi-GPU host, pinned to one GPU (worker i sees GPU
+  i mod #GPUs through ``CUDA_VISIBLE_DEVICES``). A worker that dies mid-trial does
+  not stop the search: its trial goes back in the queue and the remaining
+  workers finish it.
+* With ``workers=0`` it serves remote workers (``zoo tune ... --role worker
+  --oracle HOST:PORT`` on other machines) until the search is over.
+
+Security: keras-tuner's oracle service is plain, unauthenticated gRPC. Anyone who
+can reach the port can read the search space and results and inject trials. The
+chief therefore binds to 127.0.0.1 unless given another address; expose it only
+on a trusted network (or tunnel it through SSH).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import time
+
+logger = logging.getLogger("tuning.distributed")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+ENV_KEYS = ("KERASTUNER_TUNER_ID", "KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT")
+
+
+def parse_address(address, *, default_port: int = DEFAULT_PORT) -> tuple[str, int]:
+    """Split ``"HOST:PORT"`` (or ``"HOST"``, or ``":PORT"``) into ``(host, port)``.
+
+    Raises:
+        ValueError: not a ``HOST:PORT`` string or the port is not in 0-65535.
+
+    Example:
+        >>> parse_address("10.0.0.2:8000")
+        ('10.0.0.2', 8000)
+    """
+    if isinstance(address, tuple) and len(address) == 2:
+        host, port = address
+    elif isinstance(address, str) and address:
+        host, _, port = address.rpartition(":") if ":" in address else (address, "", "")
+        host = host.strip("[]") or DEFAULT_HOST
+        port = port or default_port
+    else:
+        raise ValueError(f"oracle address must be 'HOST:PORT', received {address!r}")
+    try:
+        port = int(port)
+    except (TypeError, ValueError):
+        raise ValueError(f"oracle address {address!r}: the port must be an int") from None
+    if not 0 <= port <= 65535:
+        raise ValueError(f"oracle address {address!r}: the port must be in 0-65535")
+    return str(host), port
+
+
+class OracleUnreachableError(ValueError):
+    """The chief's oracle service did not answer at the given address."""
+
+
+def check_reachable(address, timeout: float = 10.0) -> None:
+    """Wait up to ``timeout`` seconds for the chief's gRPC channel to become ready.
+
+    keras-tuner's client otherwise waits up to an hour on each call.
+
+    Raises:
+        OracleUnreachableError: nothing answered in time.
+    """
+    import grpc
+
+    host, port = address
+    channel = grpc.insecure_channel(f"{host}:{port}")
+    try:
+        grpc.channel_ready_future(channel).result(timeout=timeout)
+    except grpc.FutureTimeoutError:
+        raise OracleUnreachableError(
+            f"no tuning chief answered at {host}:{port} within {timeout:g} s; start the chief "
+            "first (zoo tune ... --role chief --oracle HOST:PORT) and check the address and "
+            "any firewall") from None
+    finally:
+        channel.close()
+
+
+def worker_env(index: int, workers: int, *, gpus=(), cpu_count: int | None = None,
+               base_env=None) -> dict:
+    """Environment of local worker ``index`` of ``workers``.
+
+    Each worker gets ``cpu_count // workers`` (at least 1) intra-op threads
+    (``TF_NUM_INTRAOP_THREADS``, ``OMP_NUM_THREADS``) and one inter-op thread. With
+    GPUs present, worker ``i`` sees only GPU ``gpus[i % len(gpus)]`` through
+    ``CUDA_VISIBLE_DEVICES``, so N workers on an N-GPU host run N trials at once.
+
+    Example:
+        >>> env = worker_env(1, 2, gpus=["0", "1"], cpu_count=16, base_env={})
+        >>> env["CUDA_VISIBLE_DEVICES"], env["TF_NUM_INTRAOP_THREADS"]
+        ('1', '8')
+    """
+    env = dict(os.environ if base_env is None else base_env)
+    cpus = cpu_count or os.cpu_count() or 1
+    threads = str(max(1, cpus // max(1, workers)))
+    env.update({"TF_NUM_INTRAOP_THREADS": threads, "OMP_NUM_THREADS": threads,
+                "TF_NUM_INTEROP_THREADS": "1", "KERASTUNER_TUNER_ID": f"tuner{index}"})
+    if gpus:
+        env["CUDA_VISIBLE_DEVICES"] = str(gpus[index % len(gpus)])
+    return env
+
+
+def visible_gpu_ids() -> list[str]:
+    """IDs to put in ``CUDA_VISIBLE_DEVICES`` for the GPUs this process can use."""
+    listed = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if listed is not None:
+        return [g.strip() for g in listed.split(",") if g.strip() and g.strip() != "-1"]
+    from zoo.distribute import _list_gpus
+
+    return [str(i) for i in range(len(_list_gpus()))]
+
+
+def _set_env(tuner_id, host, port):
+    os.environ["KERASTUNER_TUNER_ID"] = tuner_id
+    os.environ["KERASTUNER_ORACLE_IP"] = host
+    os.environ["KERASTUNER_ORACLE_PORT"] = str(port)
+
+
+def _clear_env(saved):
+    for key in ENV_KEYS:
+        if saved.get(key) is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = saved[key]
+
+
+def _start_server(oracle, host, port):
+    from concurrent import futures
+
+    import grpc
+    from keras_tuner.src import protos
+    from keras_tuner.src.distribute.oracle_chief import OracleServicer
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    servicer = OracleServicer(oracle)
+    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
+    try:
+        bound = server.add_insecure_port(f"{host}:{port}")
+    except RuntimeError:
+        bound = 0
+    if not bound:
+        raise ValueError(f"the tuning chief cannot listen on {host}:{port} (address in use or "
+                         "not an address of this machine); pick another --oracle HOST:PORT")
+    server.start()
+    return server, servicer, bound
+
+
+def _search_over(oracle, servicer) -> bool:
+    from keras_tuner.src.distribute.oracle_chief import exit_chief
+
+    return servicer.stop_triggered and exit_chief(oracle)
+
+
+def run_chief(job, address=None, *, workers=0, progress=None, budget=None, poll=0.5):
+    """Serve the job's oracle and, with ``workers``, run local worker processes.
+
+    Args:
+        job: A :class:`tuning.search.Job`.
+        address: ``(host, port)`` to bind; default ``127.0.0.1`` and, with local
+            workers, a free port (``8000`` otherwise).
+        workers: Local worker processes to start (0: wait for remote workers).
+        progress: Per-trial progress callback (see :class:`tuning.search.TrialClock`).
+        budget: Expected number of trials (for progress).
+        poll: Seconds between checks of the workers and the oracle.
+
+    Returns:
+        ``(tuner, clock)``: the chief's tuner (holding the real oracle) and its clock.
+
+    Raises:
+        RuntimeError: every worker died before the search was over.
+    """
+    from tuning.search import TrialClock
+
+    host, port = address or (DEFAULT_HOST, 0 if workers else DEFAULT_PORT)
+    saved = {k: os.environ.get(k) for k in ENV_KEYS}
+    _set_env("chief", host, port)
+    procs = {}
+    try:
+        tuner = job.make_tuner()
+        tuner.save()
+        clock = TrialClock(tuner.oracle, tuner.project_dir, progress=progress, budget=budget)
+        server, servicer, bound = _start_server(tuner.oracle, host, port)
+        logger.info("tuning chief serving on %s:%d (unauthenticated gRPC: trusted networks only)",
+                    host, bound)
+        if workers:
+            job_path = os.path.join(tuner.project_dir, "job.pkl")
+            with open(job_path, "wb") as f:
+                pickle.dump(job, f)
+            gpus = visible_gpu_ids()
+            restarts = workers
+
+            def spawn(i):
+                env = worker_env(i, workers, gpus=gpus)
+                env.update(KERASTUNER_ORACLE_IP=host, KERASTUNER_ORACLE_PORT=str(bound))
+                cmd = [sys.executable, "-m", "tuning.distributed", job_path,
+                       f"{host}:{bound}"]
+                logger.info("starting worker tuner%d (%s threads%s)", i,
+                            env["TF_NUM_INTRAOP_THREADS"],
+                            f", GPU {env['CUDA_VISIBLE_DEVICES']}" if gpus else "")
+                return subprocess.Popen(cmd, env=env)
+
+            procs = {f"tuner{i}": spawn(i) for i in range(workers)}
+        try:
+            while not _search_over(tuner.oracle, servicer):
+                time.sleep(poll)
+                for tuner_id, proc in list(procs.items()):
+                    code = proc.poll()
+                    if code is None:
+                        continue
+                    del procs[tuner_id]
+                    if code != 0:
+                        logger.warning("worker %s exited with code %s", tuner_id, code)
+                        clock.forget_worker(tuner_id)
+                if workers and not procs and not _search_over(tuner.oracle, servicer):
+                    pending = tuner.oracle._retry_queue or tuner.oracle.remaining_trials() != 0
+                    if pending and restarts > 0:
+                        restarts -= 1
+                        index = int(workers - restarts - 1) % workers
+                        logger.warning("no live worker left: starting a replacement")
+                        procs[f"tuner{index}"] = spawn(index)
+                    else:
+                        raise RuntimeError("every tuning worker died before the search was "
+                                           "over; run the same command again to resume")
+        finally:
+            server.stop(grace=1)
+        for proc in procs.values():
+            proc.wait(timeout=60)
+        procs = {}
+    finally:
+        for proc in procs.values():
+            proc.kill()
+        _clear_env(saved)
+    tuner.oracle.save()
+    return tuner, clock
+
+
+def run_worker(job, address, *, tuner_id=None) -> None:
+    """Run one worker of a distributed search until the chief says it is over.
+
+    Args:
+        job: A :class:`tuning.search.Job`.
+        address: The chief's ``(host, port)``.
+        tuner_id: This worker's ID (default ``KERASTUNER_TUNER_ID`` or ``tuner-<pid>``).
+
+    Raises:
+        OracleUnreachableError: the chief does not answer within seconds.
+    """
+    check_reachable(address)
+    tuner_id = tuner_id or os.environ.get("KERASTUNER_TUNER_ID") or f"tuner-{os.getpid()}"
+    if "chief" in tuner_id:
+        raise ValueError(f"worker tuner_id {tuner_id!r} must not contain 'chief'")
+    saved = {k: os.environ.get(k) for k in ENV_KEYS}
+    _set_env(tuner_id, *address)
+    try:
+        tuner = job.make_tuner(overwrite=False)  # never wipe the shared project
+        logger.info("worker %s connected to %s:%d", tuner_id, *address)
+        job.search(tuner)
+    finally:
+        _clear_env(saved)
+
+
+def _limit_threads():
+    threads = os.environ.get("TF_NUM_INTRAOP_THREADS")
+    if threads:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(int(threads))
+        tf.config.threading.set_inter_op_parallelism_threads(
+            int(os.environ.get("TF_NUM_INTEROP_THREADS", "1")))
+
+
+def _main(argv=None) -> int:
+    """Entry point of a local worker process: ``python -m tuning.distributed JOB HOST:PORT``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2:
+        print("usage: python -m tuning.distributed JOB.pkl HOST:PORT", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    _limit_threads()
+    with open(argv[0], "rb") as f:
+        job = pickle.load(f)
+    run_worker(job, parse_address(argv[1]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,568 @@
+"""keras-tuner hypermodels for the zoo's model families.
+
+Each hypermodel declares its whole search space in one place, the ``SPACE``
+tuple of :class:`Param` entries, and builds models by calling the zoo factories
+(``zoo.create_model``). Callers reshape the space without subclassing:
+
+* ``fixed={"activation": "relu"}``: pin a hyperparameter (recorded as
+  ``hp.Fixed``); the value must lie inside the hyperparameter's range.
+* ``ranges={"learning_rate": (1e-4, 1e-2), "filters": [16, 32]}``: narrow (or
+  change) a numeric interval ``(low, high)`` or the list of choices.
+* ``drop=("schedule",)``: stop tuning a hyperparameter and use its default.
+
+The optimizer's ``momentum`` is a conditional hyperparameter, active only when the
+optimizer is SGD. The learning-rate ``schedule`` (``"constant"``, ``"cosine"``,
+``"exponential"``) is built into a Keras schedule from the number of steps per
+epoch, and ``batch_size`` is tuned through :meth:`ZooHyperModel.fit`.
+
+Example:
+    >>> hm = HyperCNN((8, 8, 1), 10, fixed={"activation": "relu"},
+    ...               ranges={"learning_rate": (1e-4, 1e-2)})
+    >>> import keras_tuner
+    >>> model = hm.build(keras_tuner.HyperParameters())
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import numbers
+from dataclasses import dataclass
+
+import keras_tuner
+
+from zoo import tasks
+from zoo._validate import check_choice, check_shape, suggest
+
+logger = logging.getLogger("tuning.hypermodels")
+
+SCHEDULES = ("constant", "cosine", "exponential")
+BATCH_SIZE_SCOPES = ("per_replica", "global")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One hyperparameter of a search space.
+
+    Attributes:
+        name: Hyperparameter name (``hp`` name and key for ``fixed``/``ranges``/``drop``).
+        kind: ``"int"``, ``"float"``, ``"choice"`` or ``"bool"``.
+        default: Value used when the hyperparameter is dropped, and keras-tuner's default.
+        low, high: Bounds for ``"int"``/``"float"``.
+        values: Options for ``"choice"``.
+        step: Step for ``"int"``/``"float"`` (``None``: continuous float).
+        sampling: ``"linear"`` or ``"log"``.
+        parent: ``(name, values)``: active only when hyperparameter ``name`` is one of ``values``.
+        help: One line of documentation.
+    """
+
+    name: str
+    kind: str
+    default: object
+    low: float | None = None
+    high: float | None = None
+    values: tuple = ()
+    step: float | None = None
+    sampling: str = "linear"
+    parent: tuple | None = None
+    help: str = ""
+
+    def describe(self) -> str:
+        if self.kind in ("int", "float"):
+            return f"[{self.low}, {self.high}]" + (" (log scale)" if self.sampling == "log" else "")
+        if self.kind == "bool":
+            return "True or False"
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+    def contains(self, value) -> bool:
+        if self.kind == "bool":
+            return isinstance(value, bool)
+        if self.kind == "choice":
+            return value in self.values
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            return False
+        if self.kind == "int" and int(value) != value:
+            return False
+        return self.low <= value <= self.high
+
+    def declare(self, hp):
+        """Register this hyperparameter on ``hp`` and return its current value."""
+        if self.kind == "int":
+            return hp.Int(self.name, int(self.low), int(self.high), step=int(self.step or 1),
+                          sampling=self.sampling, default=self.default)
+        if self.kind == "float":
+            return hp.Float(self.name, float(self.low), float(self.high), step=self.step,
+                            sampling=self.sampling, default=self.default)
+        if self.kind == "bool":
+            return hp.Boolean(self.name, default=self.default)
+        return hp.Choice(self.name, list(self.values), default=self.default)
+
+
+def _optimizer_params():
+    return (
+        Param("optimizer", "choice", "adam", values=("adam", "adamw", "rmsprop", "sgd"),
+              help="Optimizer (built with zoo.optimizers.build_optimizer when available)."),
+        Param("momentum", "float", 0.9, low=0.5, high=0.99, parent=("optimizer", ("sgd",)),
+              help="SGD momentum; only active when optimizer='sgd'."),
+        Param("learning_rate", "float", 1e-3, low=1e-4, high=1e-2, sampling="log",
+              help="Initial learning rate (log scale)."),
+        Param("schedule", "choice", "constant", values=SCHEDULES,
+              help="Learning-rate schedule over the trial's epochs."),
+        Param("batch_size", "choice", 64, values=(32, 64, 128),
+              help="Batch size per replica (see batch_size_scope)."),
+    )
+
+
+def _regularization_params(activations, initializers, dropout_high=0.5):
+    return (
+        Param("activation", "choice", activations[0], values=tuple(activations),
+              help="Hidden activation."),
+        Param("kernel_initializer", "choice", initializers[0], values=tuple(initializers),
+              help="Kernel initializer (He, Glorot, LeCun)."),
+        Param("dropout", "float", 0.2, low=0.0, high=dropout_high, step=0.1,
+              help="Dropout rate after each dense block."),
+        Param("batch_norm", "bool", False, help="Batch normalization in each block."),
+        Param("l2", "choice", 0.0, values=(0.0, 1e-5, 1e-4, 1e-3), help="L2 penalty on kernels."),
+    )
+
+
+_INITS = ("he_normal", "glorot_uniform", "lecun_normal")
+
+
+class ZooHyperModel(keras_tuner.HyperModel):
+    """Base class: a search space (``SPACE``) over the arguments of a zoo factory.
+
+    Subclasses set ``MODEL`` (the registry name) and ``SPACE`` and implement
+    :meth:`architecture` (hyperparameter values -> factory keyword arguments).
+
+    Args:
+        input_shape: Shape of one sample, batch axis excluded.
+        num_classes: Classes for ``task="multiclass"``/``"multilabel"``.
+        task: ``"multiclass"`` (default), ``"binary"``, ``"multilabel"`` or ``"regression"``.
+        num_outputs: Regression targets.
+        fixed: ``{name: value}`` hyperparameters pinned to one value (inside their range).
+        ranges: ``{name: (low, high)}`` for numbers or ``{name: [choices]}`` for choices.
+        drop: Names not tuned at all (their default is used).
+        seed: Seed for weight initialization and data shuffling in every trial.
+        train_size: Training samples; with the batch size it gives the steps per
+            epoch that the learning-rate schedules need (set by ``run_search``).
+        epochs: Epochs a trial trains for (the schedules' horizon; set by ``run_search``).
+        batch_size_scope: ``"per_replica"`` (default): the tuned batch size is per
+            replica and the global batch is it times the strategy's replicas;
+            ``"global"``: the tuned value is the global batch size.
+        model_kwargs: Extra, untuned factory arguments (``{"padding": "valid"}``).
+        name: Hypermodel name.
+
+    Raises:
+        ValueError: unknown hyperparameter name, a fixed value outside its range, a
+            bad range, or a bad task.
+    """
+
+    MODEL = ""
+    SPACE: tuple = ()
+
+    def __init__(self, input_shape, num_classes=None, *, task="multiclass", num_outputs=1,
+                 fixed=None, ranges=None, drop=(), seed=0, train_size=None, epochs=None,
+                 batch_size_scope="per_replica", model_kwargs=None, name=None):
+        fn = type(self).__name__
+        self.input_shape = check_shape(fn, "input_shape", input_shape, ranks=(1, 2, 3, 4),
+                                       allow_none_dims=True)
+        self.task, _ = tasks.check_task(fn, task, num_classes, num_outputs)
+        self.num_classes = num_classes
+        self.num_outputs = num_outputs
+        self.batch_size_scope = check_choice(fn, "batch_size_scope", batch_size_scope,
+                                             BATCH_SIZE_SCOPES)
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
+            raise ValueError(f"{fn}: `seed` must be an int >= 0 or None, received seed={seed!r}")
+        self.seed = seed
+        self.train_size = train_size
+        self.epochs = epochs
+        self.model_kwargs = dict(model_kwargs or {})
+        self.space = self._apply_ranges(fn, dict((p.name, p) for p in self.SPACE), ranges or {})
+        self.fixed = self._check_fixed(fn, fixed or {})
+        self.drop = self._check_names(fn, "drop", list(drop or ()))
+        super().__init__(name=name or fn, tunable=True)
+
+    # -- the search space -------------------------------------------------------------
+
+    def _check_names(self, fn, what, names):
+        for key in names:
+            if key not in self.space:
+                known = ", ".join(self.space)
+                raise ValueError(f"{fn}: unknown hyperparameter {key!r} in `{what}`; this "
+                                 f"hypermodel tunes: {known}.{suggest(key, self.space)}")
+        return names
+
+    def _apply_ranges(self, fn, space, ranges):
+        self.space = space
+        self._check_names(fn, "ranges", list(ranges))
+        for key, new in ranges.items():
+            param = space[key]
+            if param.kind in ("int", "float"):
+                ok = (isinstance(new, (tuple, list)) and len(new) == 2
+                      and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in new)
+                      and new[0] <= new[1])
+                if ok and param.sampling == "log":
+                    ok = new[0] > 0
+                if ok and param.kind == "int":
+                    ok = all(int(v) == v for v in new)
+                if not ok:
+                    raise ValueError(f"{fn}: ranges[{key!r}] must be a (low, high) pair of "
+                                     f"{'ints' if param.kind == 'int' else 'numbers'} with "
+                                     f"low <= high{' and low > 0' if param.sampling == 'log' else ''}"
+                                     f", received {new!r}")
+                low, high = new
+                default = min(max(param.default, low), high)
+                space[key] = Param(param.name, param.kind, default, low=low, high=high,
+                                   step=param.step, sampling=param.sampling, parent=param.parent,
+                                   help=param.help)
+            else:
+                if param.kind == "bool":
+                    raise ValueError(f"{fn}: ranges[{key!r}]: {key!r} is True/False; use "
+                                     f"fixed={{{key!r}: True}} to pin it")
+                if isinstance(new, (str, bytes)) or not isinstance(new, (tuple, list)) or not new:
+                    raise ValueError(f"{fn}: ranges[{key!r}] must be a non-empty list of "
+                                     f"choices, received {new!r}")
+                values = tuple(new)
+                default = param.default if param.default in values else values[0]
+                space[key] = Param(param.name, "choice", default, values=values,
+                                   parent=param.parent, help=param.help)
+        return space
+
+    def _check_fixed(self, fn, fixed):
+        self._check_names(fn, "fixed", list(fixed))
+        for key, value in fixed.items():
+            if not self.space[key].contains(value):
+                raise ValueError(f"{fn}: fixed[{key!r}]={value!r} is outside the range of "
+                                 f"{key!r}, which is {self.space[key].describe()}; widen it "
+                                 f"with ranges={{{key!r}: ...}} or pick a value inside it")
+        return dict(fixed)
+
+    def value(self, hp, name):
+        """Declare hyperparameter ``name`` on ``hp`` (honouring fixed/drop) and return its value.
+
+        Returns ``None`` when the hyperparameter is conditional and inactive.
+        """
+        param = self.space[name]
+        if param.parent is not None:
+            parent, allowed = param.parent
+            parent_value = self.value(hp, parent)
+            if parent not in self.drop and parent not in self.fixed and parent in hp:
+                with hp.conditional_scope(parent, list(allowed)):
+                    return self._declare(hp, param)
+            return self._declare(hp, param) if parent_value in allowed else None
+        return self._declare(hp, param)
+
+    def _declare(self, hp, param):
+        if param.name in self.drop:
+            return param.default
+        if param.name in self.fixed:
+            return hp.Fixed(param.name, self.fixed[param.name])
+        return param.declare(hp)
+
+    def tuned_names(self) -> list[str]:
+        """Names of the hyperparameters that are actually searched (not fixed or dropped)."""
+        return [n for n in self.space if n not in self.fixed and n not in self.drop]
+
+    # -- building -------------------------------------------------------------------------
+
+    def architecture(self, hp) -> dict:
+        """Factory keyword arguments for the architecture hyperparameters (subclasses)."""
+        raise NotImplementedError
+
+    def _global_batch_size(self, hp):
+        batch = self.value(hp, "batch_size")
+        if self.batch_size_scope == "per_replica":
+            import tensorflow as tf
+
+            batch *= tf.distribute.get_strategy().num_replicas_in_sync
+        return int(batch)
+
+    def _learning_rate(self, hp, batch_size):
+        lr = float(self.value(hp, "learning_rate"))
+        schedule = self.value(hp, "schedule")
+        if schedule == "constant":
+            return lr
+        steps = math.ceil((self.train_size or 1000) / batch_size) * int(self.epochs or 10)
+        return make_schedule(schedule, lr, max(1, steps))
+
+    def _optimizer(self, hp, learning_rate):
+        name = self.value(hp, "optimizer")
+        momentum = self.value(hp, "momentum")
+        return make_optimizer(name, learning_rate, momentum=momentum)
+
+    def build(self, hp):
+        """Build and compile one model for the hyperparameter values in ``hp``.
+
+        Args:
+            hp: A ``keras_tuner.HyperParameters``.
+
+        Returns:
+            A compiled ``keras.Model`` built by the zoo factory ``MODEL``.
+        """
+        import keras
+
+        import zoo
+
+        if self.seed is not None:
+            keras.utils.set_random_seed(self.seed)
+        kwargs = self.architecture(hp)
+        batch_size = self._global_batch_size(hp)
+        optimizer = self._optimizer(hp, self._learning_rate(hp, batch_size))
+        shape_kwargs = {"input_shape": self.input_shape, "task": self.task}
+        if self.task in ("multiclass", "multilabel"):
+            shape_kwargs["num_classes"] = self.num_classes
+        elif self.task == "regression":
+            shape_kwargs["num_outputs"] = self.num_outputs
+        kwargs.update(self.model_kwargs)
+        return zoo.create_model(self.MODEL, **shape_kwargs, seed=self.seed, optimizer=optimizer,
+                                **kwargs)
+
+    def fit(self, hp, model, *args, **kwargs):
+        """Train ``model`` with the tuned (global) batch size; other arguments go to ``fit``."""
+        if "batch_size" not in kwargs:
+            kwargs["batch_size"] = self._global_batch_size(hp)
+        if self.seed is not None and "shuffle" not in kwargs:
+            import keras
+
+            keras.utils.set_random_seed(self.seed)
+        return model.fit(*args, **kwargs)
+
+    def get_config(self) -> dict:
+        return {"input_shape": self.input_shape, "num_classes": self.num_classes,
+                "task": self.task, "fixed": self.fixed, "drop": list(self.drop),
+                "seed": self.seed, "space": {n: p.describe() for n, p in self.space.items()}}
+
+
+class HyperFNN(ZooHyperModel):
+    """Search space over :func:`zoo.build_fnn`: depth, width, activation, init, regularization.
+
+    Hyperparameters: ``hidden_layers`` (1-3), ``units`` (width of every hidden layer),
+    ``activation``, ``kernel_initializer``, ``dropout``, ``batch_norm``, ``l2``,
+    ``optimizer`` (+ ``momentum`` for SGD), ``learning_rate``, ``schedule``, ``batch_size``.
+    Arguments as in :class:`ZooHyperModel`.
+
+    Example:
+        >>> hm = HyperFNN((64,), 10, fixed={"hidden_layers": 2})
+    """
+
+    MODEL = "fnn"
+    SPACE = (
+        Param("hidden_layers", "int", 2, low=1, high=3, help="Number of hidden Dense blocks."),
+        Param("units", "choice", 128, values=(32, 64, 128, 256), help="Width of each block."),
+        *_regularization_params(("relu", "elu", "gelu", "selu", "tanh"), _INITS),
+        *_optimizer_params(),
+    )
+
+    def architecture(self, hp):
+        depth = self.value(hp, "hidden_layers")
+        units = self.value(hp, "units")
+        return {"hidden_units": (units,) * depth, "activation": self.value(hp, "activation"),
+                "kernel_initializer": self.value(hp, "kernel_initializer"),
+                "dropout": self.value(hp, "dropout"), "batch_norm": self.value(hp, "batch_norm"),
+                "l2": self.value(hp, "l2")}
+
+
+class HyperCNN(ZooHyperModel):
+    """Search space over :func:`zoo.build_cnn`.
+
+    Hyperparameters: ``conv_blocks`` (1-3; each block halves the feature map, so the
+    upper bound is lowered to what the input size allows), ``filters`` (channels
+    of the first block, doubled at each further block), ``dense_units``,
+    ``activation``, ``kernel_initializer``, ``dropout``, ``batch_norm``, ``l2``,
+    ``optimizer`` (+ ``momentum`` for SGD), ``learning_rate``, ``schedule``, ``batch_size``.
+    Arguments as in :class:`ZooHyperModel`.
+
+    Example:
+        >>> hm = HyperCNN((8, 8, 1), 10, fixed={"activation": "relu"},
+        ...               ranges={"learning_rate": (1e-4, 1e-2)})
+    """
+
+    MODEL = "cnn"
+    SPACE = (
+        Param("conv_blocks", "int", 2, low=1, high=3, help="Conv blocks (conv, act, pool)."),
+        Param("filters", "choice", 32, values=(16, 32, 64),
+              help="Filters of the first block; doubled at every further block."),
+        Param("dense_units", "choice", 128, values=(64, 128, 256), help="Dense head width."),
+        *_regularization_params(("relu", "elu", "gelu", "selu", "tanh"), _INITS),
+        *_optimizer_params(),
+    )
+
+    def __init__(self, input_shape, num_classes=None, **kwargs):
+        super().__init__(input_shape, num_classes, **kwargs)
+        # Each pooled block halves the spatial size: cap the depth so it never empties.
+        smallest = min(d for d in self.input_shape[:-1] if d is not None) if len(
+            self.input_shape) > 1 else 1
+        max_blocks = max(1, int(math.log2(max(smallest, 1))))
+        blocks = self.space["conv_blocks"]
+        if blocks.high > max_blocks:
+            self.space["conv_blocks"] = Param(
+                blocks.name, "int", min(blocks.default, max_blocks), low=min(blocks.low,
+                                                                              max_blocks),
+                high=max_blocks, help=blocks.help)
+            if "conv_blocks" in self.fixed and self.fixed["conv_blocks"] > max_blocks:
+                raise ValueError(f"HyperCNN: fixed['conv_blocks']={self.fixed['conv_blocks']} "
+                                 f"pools an input of {self.input_shape} below one pixel; at most "
+                                 f"{max_blocks} blocks fit")
+
+    def architecture(self, hp):
+        blocks = self.value(hp, "conv_blocks")
+        filters = self.value(hp, "filters")
+        return {"filters": tuple(filters * 2 ** i for i in range(blocks)),
+                "dense_units": (self.value(hp, "dense_units"),),
+                "activation": self.value(hp, "activation"),
+                "kernel_initializer": self.value(hp, "kernel_initializer"),
+                "dropout": self.value(hp, "dropout"), "batch_norm": self.value(hp, "batch_norm"),
+                "l2": self.value(hp, "l2")}
+
+
+class HyperLSTM(ZooHyperModel):
+    """Search space over :func:`zoo.build_lstm` (LSTM or GRU cells).
+
+    Hyperparameters: ``recurrent_layers`` (1-2), ``units``, ``cell`` (``"lstm"``,
+    ``"gru"``), ``dense_units`` (0 = no dense block before the head; batch norm
+    applies to it), ``activation`` (of the dense block), ``kernel_initializer``,
+    ``dropout``, ``batch_norm``, ``l2``, ``optimizer`` (+ ``momentum``),
+    ``learning_rate``, ``schedule``, ``batch_size``. Arguments as in
+    :class:`ZooHyperModel`; ``model_kwargs={"vocab_size": ...}`` tunes a token model.
+
+    Example:
+        >>> hm = HyperLSTM((8, 8), 10, fixed={"cell": "gru"})
+    """
+
+    MODEL = "lstm"
+    SPACE = (
+        Param("recurrent_layers", "int", 1, low=1, high=2, help="Stacked recurrent layers."),
+        Param("units", "choice", 64, values=(32, 64, 128), help="Width of each recurrent layer."),
+        Param("cell", "choice", "lstm", values=("lstm", "gru"), help="Recurrent cell."),
+        Param("dense_units", "choice", 0, values=(0, 64), help="Dense block before the head."),
+        *_regularization_params(("relu", "elu", "gelu", "tanh"), _INITS, dropout_high=0.3),
+        *_optimizer_params(),
+    )
+
+    def architecture(self, hp):
+        dense = self.value(hp, "dense_units")
+        return {"units": (self.value(hp, "units"),) * self.value(hp, "recurrent_layers"),
+                "cell": self.value(hp, "cell"), "dense_units": (dense,) if dense else (),
+                "dense_activation": self.value(hp, "activation"),
+                "kernel_initializer": self.value(hp, "kernel_initializer"),
+                "dropout": self.value(hp, "dropout"), "batch_norm": self.value(hp, "batch_norm"),
+                "l2": self.value(hp, "l2")}
+
+
+#: Registry model name -> (hypermodel class, fixed values implied by the name).
+HYPERMODELS = {
+    "fnn": (HyperFNN, {}),
+    "cnn": (HyperCNN, {}),
+    "lstm": (HyperLSTM, {}),
+    "gru": (HyperLSTM, {"cell": "gru"}),
+    "bilstm": (HyperLSTM, {}),
+}
+
+
+def get_hypermodel(name: str, dataset=None, **kwargs) -> ZooHyperModel:
+    """Return the hypermodel for registry model ``name``, shaped for ``dataset``.
+
+    Args:
+        name: ``"fnn"``, ``"cnn"``, ``"lstm"``, ``"gru"`` or ``"bilstm"``.
+        dataset: A :class:`zoo.data.Dataset`; gives ``input_shape``, ``task`` and
+            ``num_classes`` unless those are in ``kwargs``.
+        **kwargs: :class:`ZooHyperModel` arguments (``fixed``, ``ranges``, ``drop``, ``seed``...).
+
+    Returns:
+        A :class:`ZooHyperModel`.
+
+    Raises:
+        ValueError: no hypermodel for ``name``.
+
+    Example:
+        >>> import zoo
+        >>> hm = get_hypermodel("cnn", zoo.data.load("digits"))
+    """
+    if not isinstance(name, str) or name not in HYPERMODELS:
+        raise ValueError(f"get_hypermodel: no hypermodel for model {name!r}; tunable models: "
+                         f"{', '.join(HYPERMODELS)}.{suggest(name, HYPERMODELS)}")
+    cls, implied = HYPERMODELS[name]
+    if dataset is not None:
+        base = dataset.model_kwargs()
+        for key, val in base.items():
+            kwargs.setdefault(key, val)
+        kwargs.setdefault("train_size", len(dataset.x_train))
+    if implied:
+        fixed = dict(implied)
+        fixed.update(kwargs.get("fixed") or {})
+        kwargs["fixed"] = fixed
+    if name == "bilstm":
+        extra = dict(kwargs.get("model_kwargs") or {})
+        extra.setdefault("bidirectional", True)
+        kwargs["model_kwargs"] = extra
+    input_shape = kwargs.pop("input_shape", None)
+    if input_shape is None:
+        raise ValueError(f"get_hypermodel({name!r}): give a dataset or input_shape=")
+    num_classes = kwargs.pop("num_classes", None)
+    return cls(input_shape, num_classes, **kwargs)
+
+
+def make_schedule(name: str, learning_rate: float, total_steps: int):
+    """Build the learning-rate schedule ``name`` decaying over ``total_steps`` steps.
+
+    ``"constant"`` returns ``learning_rate``; ``"cosine"`` decays to 0 along half a
+    cosine; ``"exponential"`` decays by 10x over ``total_steps``. The toolkit's
+    ``zoo.schedules.get_schedule`` builds them when it exists and accepts the name;
+    Keras' built-in schedules are used otherwise.
+
+    Example:
+        >>> schedule = make_schedule("cosine", 1e-3, 100)
+    """
+    name = check_choice("make_schedule", "schedule", name, SCHEDULES)
+    if name == "constant":
+        return learning_rate
+    import keras
+
+    try:
+        from zoo.schedules import get_schedule
+    except ImportError:
+        get_schedule = None
+    if get_schedule is not None:
+        try:
+            extra = {"decay_rate": 0.1} if name == "exponential" else {}
+            schedule = get_schedule(name, initial_learning_rate=learning_rate,
+                                    decay_steps=total_steps, **extra)
+            if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+                return schedule
+        except (TypeError, ValueError) as exc:
+            logger.debug("zoo.schedules.get_schedule(%r) not usable here (%s); using Keras'",
+                         name, exc)
+    if name == "cosine":
+        return keras.optimizers.schedules.CosineDecay(learning_rate, total_steps)
+    return keras.optimizers.schedules.ExponentialDecay(learning_rate, total_steps, 0.1)
+
+
+def make_optimizer(name: str, learning_rate, *, momentum=None):
+    """Build optimizer ``name`` with ``learning_rate`` (number or schedule).
+
+    Uses ``zoo.optimizers.build_optimizer`` when the toolkit provides it, Keras'
+    optimizers otherwise. ``momentum`` applies to SGD only.
+
+    Example:
+        >>> opt = make_optimizer("sgd", 0.01, momentum=0.9)
+    """
+    import keras
+
+    try:
+        from zoo.optimizers import build_optimizer
+    except ImportError:
+        build_optimizer = None
+    if build_optimizer is not None:
+        kwargs = {"momentum": momentum} if name == "sgd" and momentum is not None else {}
+        try:
+            return build_optimizer(name, learning_rate, **kwargs)
+        except TypeError as exc:
+            logger.debug("zoo.optimizers.build_optimizer failed (%s); using Keras'", exc)
+    classes = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
+               "rmsprop": keras.optimizers.RMSprop, "sgd": keras.optimizers.SGD,
+               "nadam": keras.optimizers.Nadam, "adagrad": keras.optimizers.Adagrad}
+    name = check_choice("make_optimizer", "optimizer", name, classes)
+    if name == "sgd":
+        return classes[name](learning_rate=learning_rate, momentum=momentum or 0.0)
+    return classes[name](learning_rate=learning_rate)

@@ -1,0 +1,192 @@
+"""Reports of a finished search: ``report.json``, ``trials.csv``, PNG plots, a text table.
+
+Files written by :func:`write_report` into the job directory:
+
+* ``report.json``: best hyperparameters, test metrics, objective, timing and
+  worker per trial, strategy, library versions.
+* ``trials.csv``: one row per trial (id, status, objective, seconds, worker,
+  attempts, then one column per hyperparameter).
+* ``best_model.keras``: the best model (reload with ``keras.saving.load_model``).
+* ``objective_by_trial.png``: the objective of each trial and the running best.
+* ``objective_vs_hparams.png``: the objective against each tuned hyperparameter.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import math
+import os
+import platform
+
+logger = logging.getLogger("tuning.report")
+
+
+def _versions() -> dict:
+    import keras
+    import keras_tuner
+    import tensorflow as tf
+
+    import zoo
+
+    return {"python": platform.python_version(), "tensorflow": tf.__version__,
+            "keras": keras.__version__, "keras_tuner": keras_tuner.__version__,
+            "zoo": zoo.__version__}
+
+
+def build_report(result, *, algorithm, strategy, search_seconds, dataset, workers=0,
+                 tuned=None, model=None) -> dict:
+    """The JSON-ready report of ``result`` (a :class:`tuning.search.SearchResult`)."""
+    from zoo.distribute import describe
+
+    workers_used = sorted({t["worker"] for t in result.trials if t.get("worker")})
+    return {
+        "model": model,
+        "dataset": dataset,
+        "algorithm": algorithm,
+        "objective": {"name": result.objective, "direction": result.direction},
+        "best_hyperparameters": result.best_hyperparameters,
+        "best_score": result.top(1)[0]["score"] if result.top(1) else None,
+        "test_metrics": result.test_metrics,
+        "tuned_hyperparameters": tuned,
+        "num_trials": len(result.trials),
+        "trials": result.trials,
+        "trials_per_worker": {w: sum(t.get("worker") == w for t in result.trials)
+                              for w in workers_used},
+        "workers": workers,
+        "search_seconds": search_seconds,
+        "strategy": describe(strategy) if strategy is not None else "default",
+        "versions": _versions(),
+    }
+
+
+def write_trials_csv(trials, path) -> None:
+    """Write the trial table to ``path`` (one column per hyperparameter)."""
+    names = sorted({k for t in trials for k in t["hyperparameters"]})
+    fields = ["trial_id", "status", "score", "best_step", "seconds", "worker", "attempts"]
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(fields + names)
+        for t in trials:
+            writer.writerow([t.get(k) for k in fields]
+                            + [t["hyperparameters"].get(n) for n in names])
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_objective_by_trial(trials, objective, direction, path) -> None:
+    """Plot each completed trial's objective and the running best against trial order."""
+    plt = _plt()
+    done = [t for t in trials if t["score"] is not None]
+    xs = list(range(1, len(done) + 1))
+    ys = [t["score"] for t in done]
+    best, running = None, []
+    for y in ys:
+        best = y if best is None else (max(best, y) if direction == "max" else min(best, y))
+        running.append(best)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(xs, ys, "o", alpha=0.6, label="trial")
+    ax.step(xs, running, where="post", color="C3", label="best so far")
+    ax.set_xlabel("trial")
+    ax.set_ylabel(objective)
+    ax.set_title(f"{objective} by trial")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_objective_vs_hparams(trials, objective, path, names=None) -> None:
+    """One panel per tuned hyperparameter: the objective against its value."""
+    plt = _plt()
+    done = [t for t in trials if t["score"] is not None]
+    if names is None:
+        names = sorted({k for t in done for k in t["hyperparameters"]
+                        if not k.startswith("tuner/")})
+    names = [n for n in names if any(n in t["hyperparameters"] for t in done)]
+    if not names:
+        names = ["(none)"]
+    cols = min(4, len(names))
+    rows = math.ceil(len(names) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), squeeze=False)
+    for ax, name in zip(list(axes.flat)[:len(names)], names, strict=True):
+        pts = [(t["hyperparameters"][name], t["score"]) for t in done
+               if t["hyperparameters"].get(name) is not None]
+        if pts and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v, _ in pts):
+            ax.plot([v for v, _ in pts], [s for _, s in pts], "o", alpha=0.6)
+            if name == "learning_rate":
+                ax.set_xscale("log")
+        elif pts:
+            labels = sorted({str(v) for v, _ in pts})
+            ax.plot([labels.index(str(v)) for v, _ in pts], [s for _, s in pts], "o", alpha=0.6)
+            ax.set_xticks(range(len(labels)), labels, rotation=30, fontsize=7)
+        ax.set_title(name, fontsize=9)
+        ax.set_ylabel(objective, fontsize=8)
+    for ax in list(axes.flat)[len(names):]:
+        ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def format_table(trials, objective, direction, top=10) -> str:
+    """A plain-text table of the ``top`` best trials (for the CLI)."""
+    done = [t for t in trials if t["score"] is not None]
+    done.sort(key=lambda t: t["score"], reverse=direction == "max")
+    done = done[:top]
+    if not done:
+        return "(no completed trials)"
+    names = [k for k in done[0]["hyperparameters"] if not k.startswith("tuner/")]
+    header = ["rank", "trial", objective, "seconds", "worker"] + names
+    lines = [header]
+    for rank, t in enumerate(done, 1):
+        secs = "" if t.get("seconds") is None else f"{t['seconds']:.1f}"
+        lines.append([str(rank), t["trial_id"], f"{t['score']:.4f}", secs, t.get("worker") or ""]
+                     + [_short(t["hyperparameters"].get(n)) for n in names])
+    widths = [max(len(str(row[i])) for row in lines) for i in range(len(header))]
+    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines)
+
+
+def _short(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return "-" if value is None else str(value)
+
+
+def write_report(result, directory, *, tuned=None) -> dict:
+    """Write ``report.json``, ``trials.csv``, ``best_model.keras`` and the PNGs.
+
+    Args:
+        result: A :class:`tuning.search.SearchResult` with ``report`` filled in.
+        directory: Output directory (created).
+        tuned: Names of the tuned hyperparameters (one plot panel each).
+
+    Returns:
+        ``{kind: path}`` of the files written.
+    """
+    os.makedirs(directory, exist_ok=True)
+    paths = {
+        "report": os.path.join(directory, "report.json"),
+        "trials": os.path.join(directory, "trials.csv"),
+        "model": os.path.join(directory, "best_model.keras"),
+        "by_trial": os.path.join(directory, "objective_by_trial.png"),
+        "vs_hparams": os.path.join(directory, "objective_vs_hparams.png"),
+    }
+    with open(paths["report"], "w") as f:
+        json.dump(result.report, f, indent=2, default=str)
+    write_trials_csv(result.trials, paths["trials"])
+    if result.best_model is not None:
+        result.best_model.save(paths["model"])
+    plot_objective_by_trial(result.trials, result.objective, result.direction,
+                            paths["by_trial"])
+    plot_objective_vs_hparams(result.trials, result.objective, paths["vs_hparams"], names=tuned)
+    logger.info("report written to %s", directory)
+    return paths

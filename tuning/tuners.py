@@ -1,0 +1,303 @@
+"""Build keras-tuner tuners (random, Bayesian, Hyperband, grid) with the zoo's fixes.
+
+:func:`make_tuner` validates every argument in plain Python before keras-tuner
+or TensorFlow does any work, naming the arguments the chosen algorithm accepts
+when one does not apply. It also handles keras-tuner pitfalls:
+
+* ``seed=0``: keras-tuner's oracles do ``seed or random.randint(1, 10000)``, so a
+  zero seed would give an unreproducible search. :func:`oracle_seed` maps the
+  user's seed 0 to a fixed non-zero value (other seeds pass unchanged).
+* TPUs: the zoo's tuners write trial checkpoints as Keras 3 ``.weights.h5`` files
+  from the host (no TensorFlow file ops on the TPU worker); any TensorFlow-format
+  save goes through :func:`tpu_save_options` (``experimental_io_device=
+  "/job:localhost"``). A TPU reached over the network (a TPU node, not a TPU VM)
+  cannot see the host's disk at all, so it needs a ``gs://`` directory and
+  :func:`check_directory` says so before the search starts.
+* Memory: Keras' global state is cleared and garbage collected before every trial
+  (keras-tuner does it when building; the zoo's tuners also do it after each trial).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import numbers
+import os
+
+from zoo._validate import check_choice, check_positive_int, suggest
+
+logger = logging.getLogger("tuning.tuners")
+
+ALGORITHMS = ("random", "bayesian", "hyperband", "grid")
+
+#: Arguments each algorithm accepts beyond the common ones (hypermodel, objective,
+#: directory, project_name, overwrite, seed, strategy, executions_per_trial...).
+ALGORITHM_ARGS = {
+    "random": ("max_trials",),
+    "bayesian": ("max_trials", "num_initial_points", "alpha", "beta"),
+    "hyperband": ("max_epochs", "factor", "hyperband_iterations", "max_trials"),
+    "grid": ("max_trials",),
+}
+_COMMON_ARGS = ("objective", "executions_per_trial", "directory", "project_name", "overwrite",
+                "seed", "strategy", "max_retries_per_trial", "max_consecutive_failed_trials",
+                "hyperparameters", "tune_new_entries", "allow_new_entries", "max_model_size")
+
+#: The non-zero oracle seed used for a user's ``seed=0`` (see :func:`oracle_seed`).
+ZERO_SEED = 2_147_483_647
+
+
+def oracle_seed(seed):
+    """Map a user seed to the seed handed to keras-tuner's oracle.
+
+    keras-tuner treats any falsy seed as "no seed" (``seed or random.randint(...)``),
+    so 0 becomes :data:`ZERO_SEED`; ``None`` stays ``None`` (a random search); other
+    seeds are unchanged.
+
+    Example:
+        >>> oracle_seed(0) == ZERO_SEED, oracle_seed(7)
+        (True, 7)
+    """
+    if seed is None:
+        return None
+    return ZERO_SEED if seed == 0 else int(seed)
+
+
+def tpu_save_options(strategy):
+    """``tf.saved_model.SaveOptions`` routing TensorFlow-format writes through the host.
+
+    Returns the options with ``experimental_io_device="/job:localhost"`` for a TPU
+    strategy (local directories then work), ``None`` otherwise.
+    """
+    from zoo.distribute import is_tpu_strategy
+
+    if not is_tpu_strategy(strategy):
+        return None
+    import tensorflow as tf
+
+    return tf.saved_model.SaveOptions(experimental_io_device="/job:localhost")
+
+
+def _tpu_is_remote(strategy) -> bool:
+    resolver = getattr(strategy, "cluster_resolver", None)
+    master = resolver.master() if resolver is not None else ""
+    return bool(master) and not master.startswith(("local", "grpc://localhost",
+                                                   "grpc://127.0.0.1"))
+
+
+def check_directory(directory, strategy) -> None:
+    """Refuse a local ``directory`` for a TPU that cannot reach this host's disk.
+
+    Raises:
+        ValueError: ``strategy`` is a TPU strategy on a remote TPU (a TPU node reached
+            over gRPC) and ``directory`` is not a ``gs://`` path.
+    """
+    from zoo.distribute import is_tpu_strategy
+
+    if is_tpu_strategy(strategy) and _tpu_is_remote(strategy) and not str(directory).startswith(
+            "gs://"):
+        raise ValueError(
+            f"make_tuner: the TPU at {strategy.cluster_resolver.master()!r} is a remote TPU "
+            f"worker that cannot write to the local directory {str(directory)!r}; give a "
+            "Cloud Storage directory (directory='gs://bucket/path', --out gs://...) or run "
+            "on a TPU VM, where local directories work")
+
+
+def _mixin(base):
+    """Subclass a keras-tuner tuner with the zoo's per-trial hooks."""
+
+    class ZooTuner(base):
+        __doc__ = f"``keras_tuner.{base.__name__}`` with memory clean-up and trial hooks."
+
+        def on_trial_end(self, trial):
+            super().on_trial_end(trial)
+            import keras
+
+            keras.backend.clear_session()
+            gc.collect()
+
+    ZooTuner.__name__ = f"Zoo{base.__name__}"
+    ZooTuner.__qualname__ = ZooTuner.__name__
+    return ZooTuner
+
+
+def _tuner_classes():
+    import keras_tuner as kt
+
+    return {"random": _mixin(kt.RandomSearch), "bayesian": _mixin(kt.BayesianOptimization),
+            "hyperband": _mixin(kt.Hyperband), "grid": _mixin(kt.GridSearch)}
+
+
+def check_objective(fn, objective):
+    """Validate an objective spec: a metric name, ``keras_tuner.Objective`` or a list."""
+    import keras_tuner as kt
+
+    if isinstance(objective, str):
+        if not objective:
+            raise ValueError(f"{fn}: `objective` must be a metric name such as 'val_loss', "
+                             "received ''")
+        return objective
+    if isinstance(objective, kt.Objective):
+        return objective
+    if isinstance(objective, (list, tuple)) and objective:
+        for item in objective:
+            check_objective(fn, item)
+        return list(objective)
+    raise TypeError(f"{fn}: `objective` must be a metric name (e.g. 'val_accuracy'), a "
+                    f"keras_tuner.Objective or a list of them, received objective={objective!r}")
+
+
+def objective_names(objective) -> list[str]:
+    """The metric names an objective spec refers to."""
+    if isinstance(objective, str):
+        return [objective]
+    if isinstance(objective, (list, tuple)):
+        return [n for item in objective for n in objective_names(item)]
+    return [objective.name]
+
+
+def make_tuner(algorithm, hypermodel, *, objective="val_loss", max_trials=None, max_epochs=None,
+               factor=None, hyperband_iterations=None, num_initial_points=None, alpha=None,
+               beta=None, executions_per_trial=1, directory="tuning_runs", project_name="search",
+               overwrite=False, seed=None, strategy="auto", max_retries_per_trial=0,
+               max_consecutive_failed_trials=3, **kwargs):
+    """Build a keras-tuner tuner for ``algorithm`` over ``hypermodel``.
+
+    Arguments that do not apply to the algorithm are refused (``factor`` for a
+    random search, ``alpha`` for Hyperband...), with the list of those that do.
+    Defaults: ``max_trials=10`` for random/Bayesian, no cap for grid (the grid
+    size); ``max_epochs=27``, ``factor=3`` for Hyperband, where ``max_trials``
+    optionally caps the number of trials.
+
+    Args:
+        algorithm: ``"random"``, ``"bayesian"``, ``"hyperband"`` or ``"grid"``.
+        hypermodel: A ``keras_tuner.HyperModel`` (e.g. :class:`tuning.HyperCNN`) or
+            a plain ``build(hp) -> keras.Model`` function.
+        objective: Metric to optimise (``"val_loss"``, ``"val_accuracy"``...) or a
+            ``keras_tuner.Objective``; the direction is inferred from the name.
+        max_trials: Trials to run (random, Bayesian, grid; a cap for Hyperband).
+        max_epochs: Hyperband's largest per-trial epoch budget.
+        factor: Hyperband's reduction factor.
+        hyperband_iterations: Hyperband's number of full iterations.
+        num_initial_points, alpha, beta: Bayesian optimisation settings.
+        executions_per_trial: Models trained per trial (objective averaged).
+        directory: Where trials and checkpoints are written (``gs://`` works).
+        project_name: Subdirectory of ``directory`` for this search.
+        overwrite: Start afresh instead of resuming an existing project.
+        seed: Int seed of the search (0 is honoured, see :func:`oracle_seed`).
+        strategy: ``zoo.distribute.resolve_strategy`` spec or a strategy instance;
+            each trial runs under it (keras-tuner's ``distribution_strategy``).
+        max_retries_per_trial, max_consecutive_failed_trials: keras-tuner's failure handling.
+        **kwargs: Further ``keras_tuner.Tuner`` arguments (``max_model_size``...).
+
+    Returns:
+        A ``keras_tuner.Tuner`` subclass instance (``tuner.zoo_strategy`` holds the
+        resolved strategy).
+
+    Raises:
+        ValueError: unknown algorithm, an argument that does not apply, a bad value.
+        TypeError: wrong argument types.
+
+    Example:
+        >>> from tuning import HyperCNN, make_tuner
+        >>> tuner = make_tuner("random", HyperCNN((8, 8, 1), 10), max_trials=3,
+        ...                    directory="/tmp/kt", overwrite=True, seed=0)
+    """
+    fn = "make_tuner"
+    if not isinstance(algorithm, str):
+        raise TypeError(f"{fn}: `algorithm` must be one of {', '.join(ALGORITHMS)}, "
+                        f"received algorithm={algorithm!r}")
+    algorithm = check_choice(fn, "algorithm", algorithm, ALGORITHMS)
+    given = {"max_trials": max_trials, "max_epochs": max_epochs, "factor": factor,
+             "hyperband_iterations": hyperband_iterations,
+             "num_initial_points": num_initial_points, "alpha": alpha, "beta": beta}
+    allowed = ALGORITHM_ARGS[algorithm]
+    for key, value in given.items():
+        if value is not None and key not in allowed:
+            raise ValueError(f"{fn}: `{key}` does not apply to algorithm={algorithm!r}; "
+                             f"{algorithm} accepts {', '.join(allowed)} (plus "
+                             f"{', '.join(_COMMON_ARGS[:7])}...)")
+    for key in kwargs:
+        if key not in _COMMON_ARGS:
+            everything = allowed + _COMMON_ARGS
+            raise TypeError(f"{fn}: unexpected argument {key!r} for algorithm={algorithm!r}; "
+                            f"accepted: {', '.join(everything)}.{suggest(key, everything)}")
+    if max_trials is not None:
+        check_positive_int(fn, "max_trials", max_trials)
+    if max_epochs is not None:
+        check_positive_int(fn, "max_epochs", max_epochs)
+    if factor is not None:
+        factor = check_positive_int(fn, "factor", factor)
+        if factor < 2:
+            raise ValueError(f"{fn}: `factor` must be an int >= 2, received factor={factor}")
+    if hyperband_iterations is not None:
+        check_positive_int(fn, "hyperband_iterations", hyperband_iterations)
+    if num_initial_points is not None:
+        check_positive_int(fn, "num_initial_points", num_initial_points)
+    for key, value in (("alpha", alpha), ("beta", beta)):
+        if value is not None and (not isinstance(value, numbers.Real) or value <= 0):
+            raise ValueError(f"{fn}: `{key}` must be a positive number, received {key}={value!r}")
+    check_positive_int(fn, "executions_per_trial", executions_per_trial)
+    check_positive_int(fn, "max_retries_per_trial", max_retries_per_trial, allow_zero=True)
+    check_positive_int(fn, "max_consecutive_failed_trials", max_consecutive_failed_trials)
+    if seed is not None:
+        check_positive_int(fn, "seed", seed, allow_zero=True)
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"{fn}: `overwrite` must be True or False, received {overwrite!r}")
+    if not isinstance(directory, (str, os.PathLike)) or not str(directory):
+        raise TypeError(f"{fn}: `directory` must be a path, received directory={directory!r}")
+    if not isinstance(project_name, str) or not project_name or os.sep in project_name:
+        raise ValueError(f"{fn}: `project_name` must be a non-empty name without "
+                         f"{os.sep!r}, received project_name={project_name!r}")
+    objective = check_objective(fn, objective)
+    import keras_tuner as kt
+
+    if not (isinstance(hypermodel, kt.HyperModel) or callable(hypermodel)):
+        raise TypeError(f"{fn}: `hypermodel` must be a keras_tuner.HyperModel or a "
+                        f"build(hp) function, received {hypermodel!r}")
+
+    from zoo.distribute import describe, resolve_strategy
+
+    resolved = resolve_strategy(strategy)
+    check_directory(directory, resolved)
+    import tensorflow as tf
+
+    # The default strategy needs no scope; keras-tuner only wants real strategies.
+    dist = None if resolved is tf.distribute.get_strategy() else resolved
+    logger.info("make_tuner: %s search, strategy %s, directory %s/%s", algorithm,
+                describe(resolved), directory, project_name)
+
+    common = dict(objective=objective, seed=oracle_seed(seed), directory=str(directory),
+                  project_name=project_name, overwrite=overwrite,
+                  executions_per_trial=executions_per_trial, distribution_strategy=dist,
+                  max_retries_per_trial=max_retries_per_trial,
+                  max_consecutive_failed_trials=max_consecutive_failed_trials, **kwargs)
+    cls = _tuner_classes()[algorithm]
+    if algorithm in ("random", "bayesian"):
+        extra = {"max_trials": max_trials or 10}
+        if algorithm == "bayesian":
+            extra.update({k: v for k, v in (("num_initial_points", num_initial_points),
+                                            ("alpha", alpha), ("beta", beta)) if v is not None})
+    elif algorithm == "grid":
+        extra = {"max_trials": max_trials}
+    else:
+        extra = {"max_epochs": max_epochs or 27, "factor": factor or 3,
+                 "hyperband_iterations": hyperband_iterations or 1}
+    tuner = _quiet(cls, hypermodel=hypermodel, **extra, **common)
+    if algorithm == "hyperband" and max_trials is not None:
+        tuner.oracle.max_trials = max_trials  # a cap: create_trial stops at it
+    tuner.zoo_strategy = resolved
+    tuner.zoo_algorithm = algorithm
+    return tuner
+
+
+def _quiet(cls, **kwargs):
+    """Construct a tuner, sending keras-tuner's "Reloading Tuner" print to the log."""
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        tuner = cls(**kwargs)
+    for line in buffer.getvalue().splitlines():
+        logger.info("keras-tuner: %s", line)
+    return tuner
