@@ -64,12 +64,18 @@ class Dataset:
         return tuple(self.x_train.shape[1:])
 
     def model_kwargs(self) -> dict:
-        """The ``input_shape``/``task``/``num_classes`` arguments a factory needs."""
+        """The ``input_shape``/``task``/``num_classes`` arguments a factory needs.
+
+        Plus whatever the loader put in ``meta["model_kwargs"]`` (``vocab_size`` and
+        ``return_sequences`` for the character text).
+        """
         kwargs = {"input_shape": self.input_shape, "task": self.task}
         if self.task in ("multiclass", "multilabel"):
             kwargs["num_classes"] = self.num_classes
         if self.task == "regression" and self.y_train.ndim > 1:
             kwargs["num_outputs"] = self.y_train.shape[1]
+        # A loader may add factory arguments (the text data's vocab_size...).
+        kwargs.update(self.meta.get("model_kwargs", {}))
         return kwargs
 
     def summary(self) -> str:
