@@ -31,11 +31,14 @@ _EXPORTS = {
     "list_models": "zoo.registry",
     "register_model": "zoo.registry",
     "train": "zoo.training",
+    "build_optimizer": "zoo.optimizers",
+    "get_schedule": "zoo.schedules",
+    "default_callbacks": "zoo.callbacks",
 }
 # submodules reachable as attributes (``zoo.data.load``)
 _SUBMODULES = (
     "callbacks", "data", "initializers", "layers", "losses", "metrics", "models", "optimizers",
-    "plots", "registry", "schedules", "tasks", "training",
+    "plots", "registry", "schedules", "tasks", "training", "compare",
 )
 
 __all__ = sorted(_EXPORTS) + list(_SUBMODULES)

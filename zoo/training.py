@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from zoo import data as data_module
-from zoo._validate import check_number, check_positive_int
+from zoo._validate import check_choice, check_number, check_positive_int
 from zoo.registry import get_spec
 
 logger = logging.getLogger("zoo.training")
@@ -78,7 +78,8 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
           seed: int = 0, optimizer="adam", learning_rate=None, loss=None,
           model_kwargs: dict | None = None, data_options: dict | None = None,
           callbacks: list | None = None, patience: int | None = 5, verbose: int = 1,
-          out_dir=None) -> TrainResult:
+          out_dir=None, schedule=None, schedule_kwargs: dict | None = None,
+          reduce_lr=False) -> TrainResult:
     """Train registered model ``model`` on data set ``data`` and evaluate it.
 
     Args:
@@ -88,18 +89,26 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
         batch_size: Batch size.
         seed: Seeds Python, NumPy and TensorFlow, the data split and the weights.
         optimizer: Optimizer name or instance.
-        learning_rate: Number or schedule (``None``: the optimizer's default).
+        learning_rate: Number or schedule (``None``: the optimizer's default). With
+            ``schedule`` it is the schedule's reference rate (see :func:`build_schedule`).
         loss: Loss name or object (``None``: the task's default).
         model_kwargs: Extra factory arguments (``activation``, ``kernel_initializer``,
             ``hidden_units``, ``batch_norm``...).
         data_options: Extra ``zoo.data.load`` options.
-        callbacks: Extra Keras callbacks.
+        callbacks: Extra Keras callbacks, added after ``zoo.callbacks.default_callbacks``
+            (learning-rate logger, ``TerminateOnNaN``, early stopping).
         patience: Early-stopping patience on ``val_loss`` (best weights restored);
             ``None`` disables early stopping.
         verbose: Keras ``fit`` verbosity.
         out_dir: If given, writes ``model.keras``, ``history.json`` and
             ``learning_curves.png`` there. A data set whose ``meta`` holds an
             ``on_save(out_dir)`` callable (the text vocabulary) writes its files too.
+        schedule: A learning-rate schedule name for ``zoo.schedules.get_schedule``
+            (``"one_cycle"``, ``"cosine"``, ``"step"``...) or a schedule instance; names
+            get their step counts from the data size, ``batch_size`` and ``epochs``.
+        schedule_kwargs: Extra arguments for the named schedule (override the defaults).
+        reduce_lr: ``True`` or a dict of ``ReduceLROnPlateau`` arguments to halve the
+            rate when ``val_loss`` stalls (not with ``schedule``).
 
     Returns:
         A :class:`TrainResult`.
@@ -125,6 +134,21 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
         patience = check_positive_int(fn, "patience", patience)
     if learning_rate is not None and not hasattr(learning_rate, "get_config"):
         check_number(fn, "learning_rate", learning_rate, low=0.0, low_inclusive=False)
+    if schedule_kwargs is not None and not isinstance(schedule_kwargs, dict):
+        raise TypeError(f"{fn}: `schedule_kwargs` must be a dict, received {schedule_kwargs!r}")
+    if schedule_kwargs and schedule is None:
+        raise ValueError(f"{fn}: `schedule_kwargs` given without a `schedule`")
+    if schedule is not None and not isinstance(schedule, str) \
+            and not hasattr(schedule, "get_config"):
+        raise TypeError(f"{fn}: `schedule` must be a schedule name or a LearningRateSchedule, "
+                        f"received schedule={schedule!r}")
+    if isinstance(schedule, str):
+        from zoo.schedules import SCHEDULES
+
+        check_choice(fn, "schedule", schedule.strip().replace("-", "_"), SCHEDULES)
+    if schedule is not None and (reduce_lr is not False or hasattr(learning_rate, "get_config")):
+        raise ValueError(f"{fn}: `schedule` cannot be combined with reduce_lr or a schedule "
+                         f"passed as learning_rate, received schedule={schedule!r}")
     if model_kwargs is not None and not isinstance(model_kwargs, dict):
         raise TypeError(f"{fn}: `model_kwargs` must be a dict, received {model_kwargs!r}")
     dataset = _resolve_dataset(data, spec, data_options, seed)
@@ -135,11 +159,16 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
     kwargs = spec.kwargs_for(dataset)
     kwargs.update(model_kwargs or {})
     kwargs.setdefault("seed", seed)
-    net = spec.factory(**kwargs, optimizer=optimizer, learning_rate=learning_rate, loss=loss)
-    all_callbacks = list(callbacks or [])
-    if patience is not None:
-        all_callbacks.append(keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=patience, restore_best_weights=True))
+    rate = learning_rate
+    if schedule is not None:
+        steps_per_epoch = max(1, -(-len(dataset.x_train) // batch_size))
+        rate = build_schedule(schedule, learning_rate=learning_rate, epochs=epochs,
+                              steps_per_epoch=steps_per_epoch, **(schedule_kwargs or {}))
+    net = spec.factory(**kwargs, optimizer=optimizer, learning_rate=rate, loss=loss)
+    from zoo.callbacks import default_callbacks
+
+    all_callbacks = default_callbacks(patience=patience, monitor="val_loss", reduce_lr=reduce_lr)
+    all_callbacks += list(callbacks or [])
     logger.info("training %s on %s", model, dataset.summary())
     start = time.perf_counter()
     fit = net.fit(dataset.x_train, dataset.y_train, validation_data=(dataset.x_val, dataset.y_val),
@@ -154,12 +183,70 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
               or isinstance(learning_rate, (int, float)) else repr(learning_rate),
               "loss": loss if loss is None or isinstance(loss, str) else repr(loss),
               "model_kwargs": model_kwargs or {}, "data_options": data_options or {},
-              "patience": patience}
+              "patience": patience,
+              "schedule": schedule if schedule is None or isinstance(schedule, str)
+              else repr(schedule), "schedule_kwargs": schedule_kwargs or {},
+              "reduce_lr": reduce_lr}
     result = TrainResult(net, history, {k: float(v) for k, v in test_metrics.items()},
                          baseline_metrics(dataset), dataset, config, wall)
     if out_dir is not None:
         result.files = save_result(result, out_dir)
     return result
+
+
+def build_schedule(name, *, learning_rate=None, epochs: int, steps_per_epoch: int, **kwargs):
+    """A learning-rate schedule sized for a run of ``epochs * steps_per_epoch`` steps.
+
+    Resolves ``name`` with ``zoo.schedules.get_schedule``, filling the arguments the
+    schedule needs from the run (``kwargs`` override them). ``learning_rate``
+    (default ``1e-3``) is the *peak* rate of the warm-up and cyclical schedules
+    (``one_cycle`` ``max_lr``, ``warmup_cosine`` ``peak_lr``, ``cyclical`` ``max_lr``
+    with ``base_lr = learning_rate / 10``) and the *initial* rate of the decays
+    (``step``, ``exponential``, ``cosine``, ``cosine_restarts``, ``inverse_time``,
+    ``polynomial``, ``piecewise``), which end about 100x lower (``step``: halved
+    every third of the run; ``cosine_restarts``: restarts every quarter).
+
+    Args:
+        name: A name from ``zoo.schedules.list_schedules()`` or a schedule instance
+            (returned as is).
+        learning_rate: Reference rate.
+        epochs: Epochs of the run.
+        steps_per_epoch: Optimizer steps per epoch.
+        **kwargs: Schedule arguments overriding the defaults.
+
+    Returns:
+        A ``keras.optimizers.schedules.LearningRateSchedule``.
+
+    Example:
+        >>> build_schedule("one_cycle", learning_rate=0.01, epochs=10, steps_per_epoch=20)
+        <zoo.schedules.OneCycle object at ...>
+    """
+    import inspect
+
+    from zoo import schedules
+
+    if not isinstance(name, str):
+        return schedules.get_schedule(name, **kwargs)
+    cls = schedules._SCHEDULES.get(name.strip().lower().replace("-", "_"))
+    if cls is None:
+        return schedules.get_schedule(name, **kwargs)  # raises the unknown-name error
+    lr = 1e-3 if learning_rate is None else float(learning_rate)
+    total = max(2, epochs * steps_per_epoch)
+    defaults = {
+        "initial_learning_rate": lr, "decay_steps": total, "decay_rate": 0.01,
+        "first_decay_steps": max(1, total // 4), "end_learning_rate": lr / 100,
+        "step_size": max(1, total // 3), "total_steps": total, "max_lr": lr,
+        "peak_lr": lr, "warmup_steps": min(total, max(1, total // 10)),
+        "boundaries": [total // 2, (3 * total) // 4], "values": [lr, lr / 10, lr / 100],
+    }
+    if cls is schedules.CyclicalLearningRate:
+        defaults.update(base_lr=lr / 10, step_size=max(1, min(2 * steps_per_epoch, total // 2)))
+    if cls.__name__ == "InverseTimeDecay":
+        defaults["decay_rate"] = 99.0  # lr / (1 + 99 t): 100x lower at the end
+    params = inspect.signature(cls.__init__).parameters
+    options = {k: v for k, v in defaults.items() if k in params}
+    options.update(kwargs)
+    return schedules.get_schedule(name, **options)
 
 
 def save_result(result: TrainResult, out_dir) -> dict:

@@ -17,6 +17,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--optimizer", default="adam")
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--loss", help="loss name (default: the task's)")
+    parser.add_argument("--schedule", help="learning-rate schedule: one_cycle, warmup_cosine, "
+                        "cyclical, step, cosine, exponential, ... (--learning-rate is its "
+                        "peak or initial rate)")
+    parser.add_argument("--schedule-arg", action="append", default=[], metavar="KEY=VALUE",
+                        help="schedule argument, e.g. --schedule-arg pct_start=0.2 (repeatable)")
+    parser.add_argument("--reduce-lr", action="store_true",
+                        help="halve the learning rate when val_loss stalls (ReduceLROnPlateau)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--patience", type=int, default=5,
                         help="early-stopping patience on val_loss; 0 disables it")
@@ -36,11 +43,13 @@ def run(args) -> int:
     if args.initializer:
         model_kwargs["kernel_initializer"] = args.initializer
     data_options = dict(parse_key_value(p, option="--data-option") for p in args.data_option)
+    schedule_kwargs = dict(parse_key_value(p, option="--schedule-arg") for p in args.schedule_arg)
     result = train(args.model, args.data, epochs=args.epochs, batch_size=args.batch_size,
                    seed=args.seed, optimizer=args.optimizer, learning_rate=args.learning_rate,
                    loss=args.loss, model_kwargs=model_kwargs, data_options=data_options,
                    patience=args.patience or None, verbose=0 if args.quiet else 2,
-                   out_dir=args.out)
+                   out_dir=args.out, schedule=args.schedule,
+                   schedule_kwargs=schedule_kwargs or None, reduce_lr=args.reduce_lr)
     rows = [{"split": "test", **result.test_metrics},
             {"split": "baseline", **result.baseline}]
     print()
