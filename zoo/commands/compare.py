@@ -1,0 +1,99 @@
+"""``zoo compare MODEL --data NAME --vary KEY=V1,V2 ... --out DIR``: a controlled experiment."""
+
+from __future__ import annotations
+
+from zoo.commands._common import parse_key_value
+
+HELP = "train every combination of the --vary values over several seeds and compare them"
+
+EPILOG = """\
+--vary KEY=V1,V2,... may be repeated; every combination is run (cartesian product).
+KEY is any factory argument of MODEL (activation, kernel_initializer, hidden_units,
+batch_norm, dropout, l2, ...), a training argument (optimizer, learning_rate, loss,
+batch_size, schedule, patience, reduce_lr) or data.<loader option>. Values are
+separated by commas; when values are tuples, separate them by '|' or write them
+with 'x':  --vary hidden_units=64,32|128  or  --vary hidden_units=64x32,128.
+
+example:
+  zoo compare fnn --data digits --vary activation=relu,tanh,sigmoid \\
+      --vary kernel_initializer=he_normal,glorot_uniform --epochs 20 --seeds 3 \\
+      --target 0.95 --out runs/compare/act_init
+"""
+
+
+def add_arguments(parser) -> None:
+    import argparse
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EPILOG
+    parser.add_argument("model", help="registered model name (see `zoo list`)")
+    parser.add_argument("--data", default="digits", help="data set name (default: digits)")
+    parser.add_argument("--vary", action="append", required=True, metavar="KEY=V1,V2,...",
+                        help="values to compare for one argument (repeatable)")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=3, help="seeds per combination (default 3)")
+    parser.add_argument("--target", type=float,
+                        help="report the epochs each combination needs to reach this value "
+                             "of the primary metric")
+    parser.add_argument("--metric", help="primary validation metric (default: accuracy, else "
+                                         "mae, else loss)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--optimizer", default="adam")
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--loss", help="loss name (default: the task's)")
+    parser.add_argument("--schedule", help="learning-rate schedule name (see zoo train)")
+    parser.add_argument("--patience", type=int, default=0,
+                        help="early-stopping patience; 0 (default) trains all epochs")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="fixed factory argument, e.g. --param hidden_units=128,64")
+    parser.add_argument("--data-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="fixed data loader option")
+    parser.add_argument("--out", required=True, help="output directory")
+
+
+def run(args) -> int:
+    from zoo.compare import _higher_is_better, compare, format_summary, parse_vary
+
+    vary = {}
+    for text in args.vary:
+        key, values = parse_vary(text)
+        if key in vary:
+            raise ValueError(f"--vary {key} given twice; list all its values in one --vary")
+        vary[key] = values
+    if args.patience is not None and args.patience < 0:
+        raise ValueError(f"--patience must be >= 0, received {args.patience}")
+    fixed = {"batch_size": args.batch_size, "optimizer": args.optimizer}
+    for key, value in (("learning_rate", args.learning_rate), ("loss", args.loss),
+                       ("schedule", args.schedule)):
+        if value is not None:
+            fixed[key] = value
+    for key in list(fixed):
+        if key in vary:  # a varied value wins over a CLI default
+            del fixed[key]
+    model_kwargs = dict(parse_key_value(p) for p in args.param)
+    data_options = dict(parse_key_value(p, option="--data-option") for p in args.data_option)
+
+    def progress(result, index, total):
+        final = result["final"]
+        line = (f"[{index}/{total}] {result['label']} seed={result['seed']}: "
+                f"{result['metric']}={'nan' if final is None else format(final, '.4f')} "
+                f"after {result['epochs_run']} epochs, {result['wall_time']:.1f} s")
+        print(line, flush=True)
+
+    rows = compare(args.model, args.data, vary, epochs=args.epochs, seeds=args.seeds,
+                   target=args.target, metric=args.metric, out_dir=args.out,
+                   patience=args.patience or None, progress=None if args.quiet else progress,
+                   model_kwargs=model_kwargs, data_options=data_options, **fixed)
+    print()
+    print(f"{args.model} on {args.data}: {len(rows)} combinations x {args.seeds} seeds, "
+          f"{args.epochs} epochs")
+    print(format_summary(rows))
+    higher = _higher_is_better(rows[0]["metric"])
+    scored = [r for r in rows if r["best_mean"] is not None]
+    if scored:
+        pick = max if higher else min
+        best = pick(scored, key=lambda r: r["best_mean"])
+        print(f"\nbest {best['metric']}: {best['label']} ({best['best_mean']:.4f})")
+    for name in ("results.json", "results.csv", "learning_curves.png"):
+        print(f"wrote {args.out.rstrip('/')}/{name}")
+    return 0
