@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 def _fresh_keras_state():
     import keras
 
-    keras.backend.clear_session()
+    # free_memory=False skips a gc.collect() that costs ~0.2 s per test.
+    keras.backend.clear_session(free_memory=False)
     keras.utils.set_random_seed(1234)
     yield

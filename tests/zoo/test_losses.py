@@ -29,14 +29,6 @@ from zoo.losses import (
 EPS = 1e-7
 
 
-@pytest.fixture(autouse=True)
-def _fresh_keras_state():
-    """Same as the shared conftest fixture, minus its `gc.collect()` (~0.2 s a test here)."""
-    keras.backend.clear_session(free_memory=False)
-    keras.utils.set_random_seed(1234)
-    yield
-
-
 # --------------------------------------------------------------------------- NumPy references
 # Each returns the per-sample loss (mean or sum over the last axis), computed
 # from the published formula, independently of the implementation.

@@ -12,14 +12,6 @@ from zoo.optimizers import DEFAULT_LEARNING_RATES, OPTIMIZERS, build_optimizer
 from zoo.schedules import StepDecay, WarmupCosine
 
 
-@pytest.fixture(autouse=True)
-def _fresh_keras_state():
-    """Same as the shared conftest fixture, minus its `gc.collect()` (~0.2 s a test here)."""
-    keras.backend.clear_session(free_memory=False)
-    keras.utils.set_random_seed(1234)
-    yield
-
-
 def _lr(optimizer):
     return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
 

@@ -21,14 +21,6 @@ from zoo.schedules import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_keras_state():
-    """Same as the shared conftest fixture, minus its `gc.collect()` (~0.2 s a test here)."""
-    keras.backend.clear_session(free_memory=False)
-    keras.utils.set_random_seed(1234)
-    yield
-
-
 def _values(schedule, steps):
     return np.array([float(keras.ops.convert_to_numpy(schedule(s))) for s in steps])
 
