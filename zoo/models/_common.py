@@ -9,7 +9,7 @@ from zoo.models._compile import check_compile_args, compile_model
 
 
 def check_common(fn: str, *, activation, kernel_initializer, dropout, batch_norm, l2, seed,
-                 optimizer, learning_rate, compile) -> str:
+                 optimizer, learning_rate, compile, loss=None) -> str:
     """Validate the arguments every factory shares; return the normalised activation."""
     activation = check_activation(fn, activation)
     initializers.validate(kernel_initializer, fn=fn)
@@ -19,7 +19,7 @@ def check_common(fn: str, *, activation, kernel_initializer, dropout, batch_norm
     if seed is not None:
         check_positive_int(fn, "seed", seed, allow_zero=True)
     check_bool(fn, "compile", compile)
-    check_compile_args(fn, optimizer, learning_rate)
+    check_compile_args(fn, optimizer, learning_rate, loss)
     return activation
 
 
@@ -33,3 +33,10 @@ def finish(inputs, outputs, *, name, compile, task, optimizer, learning_rate, lo
         compile_model(model, task=task, optimizer=optimizer, learning_rate=learning_rate,
                       loss=loss, metrics=metrics, **(compile_kwargs or {}))
     return model
+
+
+def precision_aware(factory):
+    """Add the ``mixed_precision=None`` argument to a factory (see ``zoo.precision``)."""
+    from zoo.precision import precision_aware as wrap
+
+    return wrap(factory)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from zoo import tasks
-from zoo._validate import check_choice, check_fraction, check_int_sequence, check_positive_int
-from zoo._validate import check_shape
+from zoo._validate import (
+    check_choice,
+    check_fraction,
+    check_int_sequence,
+    check_positive_int,
+    check_shape,
+)
 from zoo.layers import conv_block, dense_block, layer_seed, output_layer
-from zoo.models._common import check_common, finish
+from zoo.models._common import check_common, finish, precision_aware
 from zoo.registry import register_model
 
 PADDINGS = ("same", "valid")
@@ -40,6 +45,7 @@ def _check_spatial(fn, input_shape, filters, kernel_size, padding, pooling):
 @register_model("cnn", input_kind="image",
                 description="Convolutional network: conv blocks + pooling + dense head "
                             "(Conv2D for (H, W, C), Conv1D for (L, C))")
+@precision_aware
 def build_cnn(input_shape, *, task, num_classes=None, num_outputs=1, filters=(32, 64),
               kernel_size=3, padding="same", pooling="max", global_pooling="flatten",
               dense_units=(128,), activation="relu", kernel_initializer="auto",
@@ -69,6 +75,7 @@ def build_cnn(input_shape, *, task, num_classes=None, num_outputs=1, filters=(32
         conv_dropout: Dropout rate after each conv block.
         optimizer, learning_rate, loss, metrics, compile, compile_kwargs, name: As in
             :func:`zoo.build_fnn`.
+        mixed_precision: As in :func:`zoo.build_fnn`.
 
     Returns:
         A built (and by default compiled) functional ``keras.Model``.
@@ -93,7 +100,8 @@ def build_cnn(input_shape, *, task, num_classes=None, num_outputs=1, filters=(32
     check_fraction(fn, "conv_dropout", conv_dropout)
     activation = check_common(fn, activation=activation, kernel_initializer=kernel_initializer,
                               dropout=dropout, batch_norm=batch_norm, l2=l2, seed=seed,
-                              optimizer=optimizer, learning_rate=learning_rate, compile=compile)
+                              optimizer=optimizer, learning_rate=learning_rate, compile=compile,
+                              loss=loss)
     _check_spatial(fn, input_shape, filters, kernel_size, padding, pooling)
     import keras
 

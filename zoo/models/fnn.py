@@ -5,12 +5,13 @@ from __future__ import annotations
 from zoo import tasks
 from zoo._validate import check_int_sequence, check_shape
 from zoo.layers import dense_block, layer_seed, output_layer
-from zoo.models._common import check_common, finish
+from zoo.models._common import check_common, finish, precision_aware
 from zoo.registry import register_model
 
 
 @register_model("fnn", input_kind="flat",
                 description="Feed-forward network: Dense blocks with pluggable init, BN, dropout, L2")
+@precision_aware
 def build_fnn(input_shape, *, task, num_classes=None, num_outputs=1, hidden_units=(64, 32),
               activation="relu", kernel_initializer="auto", dropout=0.0, batch_norm=False,
               l2=0.0, seed=None, optimizer="adam", learning_rate=None, loss=None, metrics=None,
@@ -40,6 +41,10 @@ def build_fnn(input_shape, *, task, num_classes=None, num_outputs=1, hidden_unit
         metrics: Metrics list; ``None`` for the task defaults.
         compile: ``False`` returns the model uncompiled.
         compile_kwargs: Extra ``model.compile`` arguments (``jit_compile``...).
+        mixed_precision: ``None`` (keep Keras' global policy), ``"auto"`` (mixed_float16
+            on GPUs with compute capability >= 7.0, mixed_bfloat16 on TPU, float32 on
+            CPU), ``"float32"``, ``"mixed_float16"`` or ``"mixed_bfloat16"``; the
+            output layer always computes in float32 (see ``zoo.precision``).
         name: Model name.
 
     Returns:
@@ -59,7 +64,8 @@ def build_fnn(input_shape, *, task, num_classes=None, num_outputs=1, hidden_unit
     hidden_units = check_int_sequence(fn, "hidden_units", hidden_units, allow_empty=True)
     activation = check_common(fn, activation=activation, kernel_initializer=kernel_initializer,
                               dropout=dropout, batch_norm=batch_norm, l2=l2, seed=seed,
-                              optimizer=optimizer, learning_rate=learning_rate, compile=compile)
+                              optimizer=optimizer, learning_rate=learning_rate, compile=compile,
+                              loss=loss)
     import keras
 
     inputs = keras.Input(input_shape, name="inputs")

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from zoo import initializers, tasks
-from zoo._validate import check_bool, check_choice, check_fraction, check_int_sequence
-from zoo._validate import check_positive_int, check_shape
+from zoo._validate import (
+    check_bool,
+    check_choice,
+    check_fraction,
+    check_int_sequence,
+    check_positive_int,
+    check_shape,
+)
 from zoo.layers import check_activation, dense_block, layer_seed, output_layer, regularizer
-from zoo.models._common import check_common, finish
+from zoo.models._common import check_common, finish, precision_aware
 from zoo.registry import register_model
 
 CELLS = ("lstm", "gru", "simple_rnn")
@@ -15,6 +21,7 @@ CELLS = ("lstm", "gru", "simple_rnn")
 @register_model("lstm", input_kind="sequence",
                 description="Recurrent network (LSTM by default; cell='gru'|'simple_rnn', "
                             "bidirectional, token input with an Embedding)")
+@precision_aware
 def build_lstm(input_shape, *, task, num_classes=None, num_outputs=1, units=(64,), cell="lstm",
                bidirectional=False, return_sequences=False, activation="tanh", dropout=0.0,
                recurrent_dropout=0.0, kernel_initializer="auto",
@@ -53,6 +60,7 @@ def build_lstm(input_shape, *, task, num_classes=None, num_outputs=1, units=(64,
         mask_zero: Treat token id 0 as padding.
         seed, optimizer, learning_rate, loss, metrics, compile, compile_kwargs, name: As
             in :func:`zoo.build_fnn`.
+        mixed_precision: As in :func:`zoo.build_fnn`.
 
     Returns:
         A built (and by default compiled) functional ``keras.Model``.
@@ -93,7 +101,8 @@ def build_lstm(input_shape, *, task, num_classes=None, num_outputs=1, units=(64,
     dense_activation = check_activation(fn, dense_activation, name="dense_activation")
     activation = check_common(fn, activation=activation, kernel_initializer=kernel_initializer,
                               dropout=dropout, batch_norm=batch_norm, l2=l2, seed=seed,
-                              optimizer=optimizer, learning_rate=learning_rate, compile=compile)
+                              optimizer=optimizer, learning_rate=learning_rate, compile=compile,
+                              loss=loss)
     import keras
 
     layer_cls = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU,
