@@ -44,7 +44,7 @@ def plot_history(histories: dict, path, metrics: list[str] | None = None,
     plt = _pyplot()
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.8), squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for ax, metric in zip(axes[0], metrics):
+    for ax, metric in zip(axes[0], metrics, strict=True):
         for i, (label, hist) in enumerate(histories.items()):
             color = colors[i % len(colors)]
             if metric in hist:

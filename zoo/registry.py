@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import fnmatch
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from zoo._validate import suggest
 

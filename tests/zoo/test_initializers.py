@@ -55,7 +55,7 @@ def test_same_seed_builds_same_weights_and_different_seed_differs():
     a = zoo.build_cnn((8, 8, 1), task="multiclass", num_classes=10, seed=7, compile=False)
     b = zoo.build_cnn((8, 8, 1), task="multiclass", num_classes=10, seed=7, compile=False)
     c = zoo.build_cnn((8, 8, 1), task="multiclass", num_classes=10, seed=8, compile=False)
-    for wa, wb in zip(a.get_weights(), b.get_weights()):
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
         np.testing.assert_array_equal(wa, wb)
     assert not np.allclose(a.get_weights()[0], c.get_weights()[0])
 
