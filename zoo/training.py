@@ -162,7 +162,12 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
     rate = learning_rate
     if schedule is not None:
         steps_per_epoch = max(1, -(-len(dataset.x_train) // batch_size))
-        rate = build_schedule(schedule, learning_rate=learning_rate, epochs=epochs,
+        reference = learning_rate
+        if reference is None and isinstance(optimizer, str):
+            from zoo.optimizers import DEFAULT_LEARNING_RATES
+
+            reference = DEFAULT_LEARNING_RATES.get(optimizer.strip().lower())
+        rate = build_schedule(schedule, learning_rate=reference, epochs=epochs,
                               steps_per_epoch=steps_per_epoch, **(schedule_kwargs or {}))
     net = spec.factory(**kwargs, optimizer=optimizer, learning_rate=rate, loss=loss)
     from zoo.callbacks import default_callbacks
@@ -199,7 +204,7 @@ def build_schedule(name, *, learning_rate=None, epochs: int, steps_per_epoch: in
 
     Resolves ``name`` with ``zoo.schedules.get_schedule``, filling the arguments the
     schedule needs from the run (``kwargs`` override them). ``learning_rate``
-    (default ``1e-3``) is the *peak* rate of the warm-up and cyclical schedules
+    (default ``1e-3``; ``train`` passes the optimizer's default rate) is the *peak* rate of the warm-up and cyclical schedules
     (``one_cycle`` ``max_lr``, ``warmup_cosine`` ``peak_lr``, ``cyclical`` ``max_lr``
     with ``base_lr = learning_rate / 10``) and the *initial* rate of the decays
     (``step``, ``exponential``, ``cosine``, ``cosine_restarts``, ``inverse_time``,
