@@ -1,0 +1,265 @@
+"""Mixed-precision policies: ``mixed_precision="auto"`` picks the fast one for the hardware.
+
+``"auto"`` resolves to
+
+* ``"mixed_float16"`` on a GPU with compute capability 7.0 or above (Volta, Turing,
+  Ampere, Hopper...: the generations with float16 tensor cores);
+* ``"mixed_bfloat16"`` on a TPU;
+* ``"float32"`` everywhere else (CPU, older GPUs), where reduced precision brings
+  no speed and costs accuracy.
+
+Explicit names (``"float32"``, ``"mixed_float16"``, ``"mixed_bfloat16"``) are used as
+given (a warning is logged when they are likely to be slow on the hardware
+present); ``None`` leaves Keras' global policy alone. Under a mixed policy the
+layers compute in float16/bfloat16 and keep float32 weights; the zoo's task heads
+(:func:`zoo.layers.output_layer`) always compute in float32, so losses stay
+stable, and ``model.compile`` wraps the optimizer in a ``LossScaleOptimizer`` for
+``mixed_float16``.
+
+The hardware probe :func:`list_devices` is a module-level function, and every
+resolver takes ``devices=`` so tests can substitute the device list.
+
+Example:
+    >>> resolve_policy("auto", devices=[{"type": "GPU", "compute_capability": (8, 0)}])
+    'mixed_float16'
+    >>> resolve_policy("auto", devices=[{"type": "CPU"}])
+    'float32'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from zoo._validate import suggest
+
+logger = logging.getLogger("zoo.precision")
+
+#: Accepted values of ``mixed_precision`` (``None`` too: leave the global policy alone).
+POLICIES = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
+#: Minimum GPU compute capability for ``"auto"`` to choose ``mixed_float16``.
+MIN_FLOAT16_CAPABILITY = (7, 0)
+
+
+def check_policy(fn: str, mixed_precision, *, name: str = "mixed_precision"):
+    """Validate a ``mixed_precision`` value in plain Python (no TensorFlow import).
+
+    Args:
+        fn: Name of the calling function, for the message.
+        mixed_precision: ``None`` or one of :data:`POLICIES` (case-insensitive).
+        name: Parameter name, for the message.
+
+    Returns:
+        The normalised value (lower case) or ``None``.
+
+    Raises:
+        TypeError: neither ``None`` nor a string.
+        ValueError: an unknown policy name.
+
+    Example:
+        >>> check_policy("build_cnn", "AUTO")
+        'auto'
+    """
+    if mixed_precision is None:
+        return None
+    if not isinstance(mixed_precision, str):
+        raise TypeError(
+            f"{fn}: `{name}` must be None or one of {', '.join(POLICIES)}, received "
+            f"{name}={mixed_precision!r} of type {type(mixed_precision).__name__}")
+    value = mixed_precision.strip().lower().replace("-", "_")
+    aliases = {"fp32": "float32", "fp16": "mixed_float16", "float16": "mixed_float16",
+               "bf16": "mixed_bfloat16", "bfloat16": "mixed_bfloat16"}
+    if value in aliases:
+        raise ValueError(
+            f"{fn}: unknown {name}={mixed_precision!r}; did you mean {aliases[value]!r}? "
+            f"Expected None or one of {', '.join(POLICIES)}")
+    if value not in POLICIES:
+        raise ValueError(
+            f"{fn}: unknown {name}={mixed_precision!r}; expected None or one of "
+            f"{', '.join(POLICIES)}.{suggest(value, POLICIES)}")
+    return value
+
+
+def list_devices() -> list[dict]:
+    """The accelerators TensorFlow sees, as ``{"type", "name", "compute_capability"}`` dicts.
+
+    GPUs carry their ``compute_capability`` as a ``(major, minor)`` tuple (``None``
+    when TensorFlow does not report it); TPUs are listed when TensorFlow already
+    has logical TPU devices (after ``zoo.distribute.resolve_strategy`` connected
+    to one). The CPU is always listed last.
+
+    Returns:
+        A list of device dicts.
+    """
+    import tensorflow as tf
+
+    devices = []
+    for i, gpu in enumerate(tf.config.list_physical_devices("GPU")):
+        try:
+            details = tf.config.experimental.get_device_details(gpu)
+        except (ValueError, RuntimeError):  # pragma: no cover - driver-specific
+            details = {}
+        cap = details.get("compute_capability")
+        devices.append({"type": "GPU", "name": details.get("device_name", f"GPU:{i}"),
+                        "compute_capability": tuple(cap) if cap else None})
+    try:
+        tpus = tf.config.list_logical_devices("TPU")
+    except RuntimeError:  # pragma: no cover
+        tpus = []
+    devices += [{"type": "TPU", "name": t.name, "compute_capability": None} for t in tpus]
+    devices.append({"type": "CPU", "name": "CPU", "compute_capability": None})
+    return devices
+
+
+def _check_devices(fn, devices):
+    if not isinstance(devices, (list, tuple)):
+        raise TypeError(f"{fn}: `devices` must be a list of device dicts, received {devices!r}")
+    for device in devices:
+        if not isinstance(device, dict) or str(device.get("type", "")).upper() not in (
+                "CPU", "GPU", "TPU"):
+            raise ValueError(f"{fn}: each device must be a dict with type 'CPU', 'GPU' or "
+                             f"'TPU', received {device!r}")
+    return [dict(d, type=str(d["type"]).upper()) for d in devices]
+
+
+def _capability(device):
+    cap = device.get("compute_capability")
+    if cap is None:
+        return None
+    if isinstance(cap, str):  # "8.0"
+        major, _, minor = cap.partition(".")
+        return int(major), int(minor or 0)
+    return tuple(int(c) for c in cap)
+
+
+def resolve_policy(mixed_precision="auto", *, devices=None, fn: str = "resolve_policy"):
+    """Return the Keras dtype policy name for ``mixed_precision`` on ``devices``.
+
+    Args:
+        mixed_precision: ``"auto"``, ``"float32"``, ``"mixed_float16"``,
+            ``"mixed_bfloat16"`` or ``None`` (returns ``None``: keep the global policy).
+        devices: Device dicts as returned by :func:`list_devices` (queried when
+            ``None``). Only ``"auto"`` and the slow-path warnings look at them.
+        fn: Name of the calling function, for error messages.
+
+    Returns:
+        A policy name, or ``None``.
+
+    Raises:
+        TypeError, ValueError: a bad ``mixed_precision`` or device list.
+
+    Example:
+        >>> resolve_policy("auto", devices=[{"type": "TPU"}, {"type": "CPU"}])
+        'mixed_bfloat16'
+        >>> resolve_policy("auto", devices=[{"type": "GPU", "compute_capability": (6, 1)}])
+        'float32'
+    """
+    value = check_policy(fn, mixed_precision)
+    if value is None or (value == "float32" and devices is None):
+        return value
+    devices = _check_devices(fn, list_devices() if devices is None else devices)
+    tpus = [d for d in devices if d["type"] == "TPU"]
+    gpus = [d for d in devices if d["type"] == "GPU"]
+    fast_gpus = [d for d in gpus
+                 if (_capability(d) or (0, 0)) >= MIN_FLOAT16_CAPABILITY]
+    if value == "auto":
+        if tpus:
+            policy = "mixed_bfloat16"
+        elif gpus and len(fast_gpus) == len(gpus):
+            policy = "mixed_float16"
+        else:
+            policy = "float32"
+        logger.info("mixed_precision='auto': %s on %s", policy,
+                    ", ".join(describe_device(d) for d in (tpus or gpus or devices)))
+        return policy
+    if value == "mixed_float16" and len(fast_gpus) < len(gpus or [None]):
+        logger.warning("%s: mixed_float16 requested but %s; it will likely be slower than "
+                       "float32 (use mixed_precision='auto')", fn,
+                       "there is no GPU" if not gpus else
+                       "a GPU has compute capability below 7.0")
+    if value == "mixed_bfloat16" and not tpus and not fast_gpus:
+        logger.warning("%s: mixed_bfloat16 requested without a TPU or a recent GPU; it will "
+                       "likely be slower than float32", fn)
+    return value
+
+
+def describe_device(device: dict) -> str:
+    """A one-line description such as ``"GPU NVIDIA A100 (compute capability 8.0)"``."""
+    cap = _capability(device)
+    name = device.get("name") or device["type"]
+    text = name if name.upper().startswith(device["type"]) else f"{device['type']} {name}"
+    return text + (f" (compute capability {cap[0]}.{cap[1]})" if cap else "")
+
+
+@contextlib.contextmanager
+def policy_scope(mixed_precision, *, devices=None, fn: str = "policy_scope"):
+    """Build layers under the resolved policy; restore Keras' global policy afterwards.
+
+    Layers take the global dtype policy when they are created, so a model built
+    inside the scope computes in the chosen precision, and the models built after
+    it are unaffected. ``None`` changes nothing.
+
+    Args:
+        mixed_precision: As in :func:`resolve_policy`.
+        devices: As in :func:`resolve_policy`.
+        fn: Caller name for error messages.
+
+    Yields:
+        The policy name in force (``None`` when unchanged).
+
+    Example:
+        >>> import keras
+        >>> with policy_scope("mixed_bfloat16"):
+        ...     layer = keras.layers.Dense(4)
+        >>> layer.compute_dtype, keras.config.dtype_policy().name
+        ('bfloat16', 'float32')
+    """
+    policy = resolve_policy(mixed_precision, devices=devices, fn=fn)
+    if policy is None:
+        yield None
+        return
+    import keras
+
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try:
+        yield policy
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def precision_aware(factory):
+    """Give a model factory a ``mixed_precision=None`` keyword argument.
+
+    The value is validated in plain Python first; the factory then runs inside
+    :func:`policy_scope`, so every layer it creates uses the resolved policy (the
+    zoo's output layers stay float32). ``None`` runs the factory unchanged.
+
+    Args:
+        factory: A function returning a ``keras.Model``.
+
+    Returns:
+        The wrapped factory; its signature shows ``mixed_precision``.
+    """
+    import functools
+    import inspect
+
+    fn = factory.__name__
+
+    @functools.wraps(factory)
+    def wrapper(*args, mixed_precision=None, **kwargs):
+        value = check_policy(fn, mixed_precision)
+        if value is None:
+            return factory(*args, **kwargs)
+        with policy_scope(value, fn=fn):
+            return factory(*args, **kwargs)
+
+    signature = inspect.signature(factory)
+    params = list(signature.parameters.values())
+    if "mixed_precision" not in signature.parameters:
+        extra = inspect.Parameter("mixed_precision", inspect.Parameter.KEYWORD_ONLY,
+                                  default=None)
+        at = next((i for i, p in enumerate(params) if p.kind is p.VAR_KEYWORD), len(params))
+        params.insert(at, extra)
+    wrapper.__signature__ = signature.replace(parameters=params)
+    return wrapper
