@@ -1,0 +1,351 @@
+"""``python -m bench [--quick] [--rows 1,2,...]``: run the benchmark rows side by side.
+
+Prints one table of ratios (median of the interleaved pairs, with min-max), writes
+``bench/results/latest.json`` (machine, versions, every figure) and rewrites
+``BENCHMARKS.md``. Rows not run this time are carried over from the previous
+``latest.json`` with the time they were measured.
+
+Rows:
+    1. factory overhead (``bench.factory_overhead``)
+    2. input pipeline and compilation (``bench.input_pipeline``)
+    3. DCGAN train step vs the keras.io example (``bench.dcgan_vs_keras_io``)
+    4. tuner efficiency (``bench.tuner_efficiency``)
+    5. distributed tuning, 1 vs 2 workers (``bench.distributed_tuning``)
+    6. memory of a 30-trial vs a 5-trial search (``bench.memory``)
+
+``--accelerator`` also runs ``bench.accelerator`` (images/s in float32 vs mixed
+precision + XLA; meant for a GPU/TPU host).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+MARKDOWN = ROOT / "BENCHMARKS.md"
+
+ROWS = {
+    1: ("bench.factory_overhead", "Factory overhead vs hand-written keras.Sequential"),
+    2: ("bench.input_pipeline", "Input pipeline and compilation"),
+    3: ("bench.dcgan_vs_keras_io", "DCGAN train step vs the keras.io example"),
+    4: ("bench.tuner_efficiency", "Tuner efficiency (digits CNN)"),
+    5: ("bench.distributed_tuning", "Distributed tuning: 2 workers vs 1"),
+    6: ("bench.memory", "Memory: 30-trial vs 5-trial search"),
+}
+ACCELERATOR = ("bench.accelerator", "Accelerator: float32 vs mixed precision + XLA")
+
+#: Defaults chosen because of a measurement: each names the result that backs it,
+#: and BENCHMARKS.md prints that result's figure from the same run.
+DECISIONS = [
+    {"default": "`jit_compile` left at Keras' `\"auto\"` (no XLA on CPU, XLA on GPU/TPU)",
+     "where": "zoo/models/_compile.py (unchanged)", "row": 2,
+     "results": ["fnn: jit_compile True vs False", "cnn: jit_compile True vs False",
+                 "lstm: jit_compile True vs False"],
+     "why": "XLA on this 2-core CPU is not a consistent gain and adds seconds of compilation "
+            "to every new model (every tuning trial)"},
+    {"default": "NumPy arrays stay the input of `zoo.train` (no tf.data pipeline added)",
+     "where": "zoo/training.py (unchanged)", "row": 2,
+     "results": ["fnn: tf.data vs numpy", "cnn: tf.data vs numpy", "lstm: tf.data vs numpy"],
+     "why": "for in-memory data sets of this size Keras' array adapter is already a "
+            "prefetching tf.data pipeline"},
+    {"default": "`steps_per_execution` left at 1",
+     "where": "zoo/models/_compile.py (unchanged)", "row": 2,
+     "results": ["fnn: steps_per_execution 8 vs 1", "cnn: steps_per_execution 8 vs 1",
+                 "lstm: steps_per_execution 8 vs 1"],
+     "why": "measured, see the figures; callbacks and progress see fewer batch ends when it "
+            "is above 1"},
+    {"default": "`mixed_precision=None` on the factories (`\"auto\"` on request)",
+     "where": "zoo/precision.py, zoo/models/*.py", "row": None, "results": [],
+     "why": "on a CPU `\"auto\"` resolves to float32; mixed precision is only a gain on "
+            "GPUs with compute capability >= 7.0 and TPUs, not measured here yet "
+            "(bench/accelerator.py)"},
+]
+
+
+class NotAvailable(RuntimeError):
+    """Raised by a row whose prerequisite (a module, an API) is missing."""
+
+
+def parse_rows(text: str | None) -> list[int]:
+    """``"1,2,5"`` -> ``[1, 2, 5]`` (all rows when ``None``)."""
+    if not text:
+        return sorted(ROWS)
+    rows = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            row = int(part)
+        except ValueError:
+            raise SystemExit(f"bench: --rows takes numbers 1-{len(ROWS)}, got {part!r}") from None
+        if row not in ROWS:
+            raise SystemExit(f"bench: no row {row}; rows are 1-{len(ROWS)}")
+        rows.append(row)
+    return rows
+
+
+def run_row(number: int, quick: bool, *, module_name: str | None = None) -> dict:
+    """Run one row's module and return its result dict (never raises)."""
+    module_name, title = (module_name, ACCELERATOR[1]) if module_name else ROWS[number]
+    started = time.perf_counter()
+    stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    base = {"row": number, "title": title, "module": module_name, "measured_at": stamp,
+            "mode": "quick" if quick else "full", "results": [], "notes": []}
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return dict(base, status=f"not available: {module_name} does not exist yet",
+                    seconds=0.0)
+    try:
+        out = module.run(quick)
+        out = normalize(out, title)
+        status = out.pop("status", "ok")
+    except NotAvailable as exc:
+        out, status = {}, f"not available: {exc}"
+    except Exception as exc:  # noqa: BLE001 - one broken row must not lose the others
+        traceback.print_exc()
+        out, status = {}, f"failed: {type(exc).__name__}: {exc}"
+    row = dict(base, **{k: v for k, v in out.items() if k not in ("row", "module")})
+    row.update(status=status, seconds=round(time.perf_counter() - started, 1))
+    return row
+
+
+def normalize(out, title: str) -> dict:
+    """Accept a row module's output in the shapes we know and return the common one.
+
+    The common shape is ``{"title", "results": [result, ...], "notes": [...]}`` where
+    a result has ``name``, ``unit`` and either ``ratio`` or ``value`` (a summary dict
+    with ``median``, ``min``, ``max``, ``n``), plus ``target``/``target_text``/``met``.
+    A flat dict with a numeric ``ratio`` (and optionally ``ratio_min``,
+    ``ratio_max``, ``pairs``/``n``, ``target``) becomes one result.
+    """
+    if not isinstance(out, dict):
+        raise TypeError(f"row returned {type(out).__name__}, expected a dict")
+    if "results" in out:
+        out.setdefault("title", title)
+        out.setdefault("notes", [])
+        return out
+    ratio = out.get("ratio")
+    if isinstance(ratio, (int, float)):
+        values = out.get("ratios") or []
+        summary = {"median": float(ratio),
+                   "min": out.get("ratio_min", min(values) if values else None),
+                   "max": out.get("ratio_max", max(values) if values else None),
+                   "n": out.get("pairs", out.get("n", len(values) or None))}
+    elif isinstance(ratio, dict):
+        summary = ratio
+    else:
+        raise TypeError(f"row returned no 'results' list and no 'ratio': {sorted(out)}")
+    target = out.get("target")
+    result = {"name": out.get("name", title), "unit": out.get("unit", "ratio"),
+              "ratio": summary, "target": target,
+              "target_text": f">= {target}" if target is not None else None,
+              "met": None if target is None else summary["median"] >= target,
+              "note": out.get("note", ""),
+              "details": {k: v for k, v in out.items() if k not in ("ratio", "target")}}
+    return {"title": title, "results": [result], "notes": list(out.get("notes", []))}
+
+
+def _fmt(value, unit="") -> str:
+    if value is None:
+        return "-"
+    if unit == "%":
+        return f"{100 * value:.1f}%"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
+
+
+def result_line(result: dict) -> list[str]:
+    """Cells of one table line: name, figure, min-max, n, target, met, sides."""
+    if "ratio" in result:
+        fig, unit = result["ratio"], "x"
+    else:
+        fig, unit = result["value"], result.get("unit", "")
+    median = _fmt(fig.get("median"), unit if unit == "%" else "")
+    spread = (f"{_fmt(fig.get('min'), unit if unit == '%' else '')}-"
+              f"{_fmt(fig.get('max'), unit if unit == '%' else '')}")
+    figure = f"{median}{'x' if unit == 'x' else '' if unit == '%' else ' ' + unit}"
+    target = result.get("target_text") or (
+        f">= {result['target']}" if result.get("target") is not None else "")
+    met = {True: "yes", False: "NO", None: ""}[result.get("met")]
+    sides = ""
+    if "a_summary" in result:
+        sides = (f"{result['a']} {_fmt(result['a_summary']['median'])} vs {result['b']} "
+                 f"{_fmt(result['b_summary']['median'])} {result.get('side_unit', result.get('unit', ''))}")
+    return [result["name"], figure, spread, str(fig.get("n") or "-"), target, met, sides]
+
+
+def print_rows(rows: list[dict], file=None) -> None:
+    """Print the table of every row to ``file`` (stdout)."""
+    file = file or sys.stdout
+    header = ["comparison", "median", "min-max", "n", "target", "met", "medians"]
+    for row in rows:
+        print(f"\n== Row {row.get('row')}: {row.get('title')} "
+              f"[{row.get('status', 'ok')}, {row.get('seconds', 0):.0f}s]", file=file)
+        lines = [result_line(r) for r in row.get("results", [])]
+        if not lines:
+            continue
+        widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+        print("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)),
+              file=file)
+        for line in lines:
+            print("  " + "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)),
+                  file=file)
+        for note in row.get("notes", []):
+            print(f"  note: {note}", file=file)
+
+
+def _find(rows: dict, number, name):
+    row = rows.get(str(number)) or rows.get(number)
+    for result in (row or {}).get("results", []):
+        if result["name"] == name:
+            return result
+    return None
+
+
+def render_markdown(doc: dict) -> str:
+    """BENCHMARKS.md from a ``latest.json`` document."""
+    rows = doc["rows"]
+    out = ["# Benchmarks", "",
+           "Generated by `python -m bench` (`make bench`; `make bench-quick` for the short run) "
+           "from `bench/results/latest.json`; do not edit by hand. Every figure compares two "
+           "things on the same work in the same run, measured interleaved (A, B, B, A...): "
+           "the median of the per-pair ratios, with min-max and the number of pairs. "
+           "Above 1 means the first-named side is better.", ""]
+    m, v = doc["machine"], doc["versions"]
+    out += [f"Last run: {doc['generated_at']} ({doc['mode']} mode, {doc['total_seconds']:.0f} s). "
+            f"Machine: {m.get('cpu_model', m.get('machine'))}, {m.get('cpu_count')} CPU cores, "
+            f"{m.get('memory_gib', '?')} GiB; devices: {', '.join(doc.get('devices', []))}; "
+            f"load average at start {m.get('load_average_1m_at_start')}. "
+            f"Python {v.get('python')}, TensorFlow {v.get('tensorflow')}, Keras {v.get('keras')}, "
+            f"keras-tuner {v.get('keras_tuner')}, NumPy {v.get('numpy')}.", ""]
+    if doc.get("noise_note"):
+        out += [doc["noise_note"], ""]
+    out += ["| row | comparison | median | min-max | n | target | met | medians |",
+            "|---|---|---|---|---|---|---|---|"]
+    for key in sorted(rows, key=int):
+        row = rows[key]
+        status = row.get("status", "ok")
+        lines = [result_line(r) for r in row.get("results", [])]
+        if not lines:
+            out.append(f"| {key} | {row['title']} | {status} | | | | | |")
+        for line in lines:
+            out.append(f"| {key} | " + " | ".join(c.replace("|", "/") for c in line) + " |")
+    out.append("")
+    for key in sorted(rows, key=int):
+        row = rows[key]
+        out += [f"## Row {key}: {row['title']}", "",
+                f"Status: {row.get('status', 'ok')}; {row.get('mode')} mode, measured "
+                f"{row.get('measured_at')} in {row.get('seconds', 0):.0f} s "
+                f"(`{row.get('module')}`).", ""]
+        for note in row.get("notes", []):
+            out.append(f"- {note}")
+        for result in row.get("results", []):
+            if result.get("note"):
+                out.append(f"- {result['name']}: {result['note']}")
+        out.append("")
+    out += ["## Defaults chosen from these measurements", ""]
+    for decision in DECISIONS:
+        figures = []
+        for name in decision["results"]:
+            result = _find(rows, decision["row"], name)
+            if result is not None:
+                line = result_line(result)
+                figures.append(f"{name}: {line[1]} ({line[2]})")
+        figure_text = "; ".join(figures) if figures else "no figure in this run"
+        out.append(f"- {decision['default']} ({decision['where']}): {decision['why']}. "
+                   f"Measured (row {decision['row']}): {figure_text}."
+                   if decision["row"] else
+                   f"- {decision['default']} ({decision['where']}): {decision['why']}.")
+    out += ["", "## Accelerators", ""]
+    accel = doc.get("accelerator")
+    if accel and accel.get("results"):
+        out.append(f"`bench/accelerator.py` ran on {accel.get('device')} "
+                   f"({accel.get('measured_at')}):")
+        out.append("")
+        for result in accel["results"]:
+            line = result_line(result)
+            out.append(f"- {line[0]}: {line[1]} ({line[2]}, n={line[3]}); {line[6]}")
+        if "GPU" not in str(accel.get("device")) and "TPU" not in str(accel.get("device")):
+            out += ["", "That run was on a CPU; it has not been run on an accelerator yet."]
+    else:
+        out.append("`bench/accelerator.py` (images/s of the CNN at 28x28 and the DCGAN at "
+                   "64x64, float32 vs mixed precision + XLA) has not been run on an "
+                   "accelerator yet: no GPU or TPU was available. Run `python -m "
+                   "bench.accelerator` on one and `python -m bench --accelerator` records the "
+                   "figures here.")
+    out.append("")
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="short run (under 3 minutes)")
+    parser.add_argument("--rows", help="comma-separated row numbers (default: all)")
+    parser.add_argument("--accelerator", action="store_true",
+                        help="also run bench/accelerator.py (for GPU/TPU hosts)")
+    parser.add_argument("--no-write", action="store_true",
+                        help="print only; do not touch latest.json or BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    rows = parse_rows(args.rows)
+
+    from bench import _timing
+
+    started = time.perf_counter()
+    machine = _timing.machine()
+    results = []
+    for number in rows:
+        print(f"bench: row {number} ({ROWS[number][1]})...", flush=True)
+        results.append(run_row(number, args.quick))
+        print_rows(results[-1:])
+    accel = None
+    if args.accelerator:
+        accel = run_row(0, args.quick, module_name=ACCELERATOR[0])
+        print_rows([accel])
+    total = time.perf_counter() - started
+    print(f"\nbench: {len(results)} row(s) in {total:.0f} s")
+    print_rows(results)
+    if args.no_write:
+        return 0
+
+    previous = {}
+    if RESULTS.exists():
+        try:
+            previous = json.loads(RESULTS.read_text())
+        except ValueError:
+            previous = {}
+    merged = dict(previous.get("rows", {}))
+    merged.update({str(r["row"]): r for r in results})
+    doc = {"generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(
+               timespec="seconds"),
+           "mode": "quick" if args.quick else "full", "rows_run": rows,
+           "total_seconds": round(total, 1), "machine": machine,
+           "load_average_1m_at_end": _timing.load_average(),
+           "versions": _timing.versions(), "devices": _timing.devices(), "rows": merged,
+           "accelerator": accel or previous.get("accelerator"),
+           "noise_note": previous.get("noise_note")}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(doc, indent=1, default=str) + "\n")
+    MARKDOWN.write_text(render_markdown(doc))
+    print(f"bench: wrote {RESULTS.relative_to(ROOT)} and {MARKDOWN.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
