@@ -1,0 +1,773 @@
+"""DCGAN: generator and discriminator factories and a ``keras.Model`` that trains both.
+
+The architecture follows Radford et al. (2016), "Unsupervised representation
+learning with deep convolutional generative adversarial networks":
+
+* generator: ``Dense -> reshape -> [Conv2DTranspose(stride 2) -> BN -> ReLU] x (n-1)
+  -> Conv2DTranspose(stride 2, tanh)``, so an image of ``H x W`` starts as a
+  ``H/2**n x W/2**n`` feature map;
+* discriminator: ``[Conv2D(stride 2) -> [BN] -> LeakyReLU(0.2) -> [Dropout]] x n
+  -> Flatten -> Dense(1)`` (one logit);
+* weights drawn from ``N(0, 0.02)``, Adam(2e-4, beta_1=0.5), binary cross-entropy
+  on logits.
+
+:class:`DCGAN` alternates one discriminator and one generator update per batch
+inside ``fit``, generating each fake batch once (the keras.io example generates
+it twice), and saves and reloads with both optimizers' state, so a reloaded GAN
+continues training where it stopped.
+
+Example:
+    >>> import zoo
+    >>> data = zoo.data.load("digits", image_size=16)
+    >>> gan = zoo.build_dcgan(data.input_shape, latent_dim=32, seed=0)
+    >>> history = gan.fit(data.x_train, epochs=1, verbose=0)
+    >>> gan.generate(16, seed=0).shape
+    (16, 16, 16, 1)
+"""
+
+from __future__ import annotations
+
+import logging
+
+import keras
+import numpy as np
+from keras import ops
+
+from zoo import initializers
+from zoo._validate import (
+    _is_int,
+    check_bool,
+    check_choice,
+    check_fraction,
+    check_number,
+    check_positive_int,
+    check_shape,
+)
+from zoo.layers import check_activation, layer_seed
+from zoo.registry import register_model
+
+logger = logging.getLogger("zoo.models.dcgan")
+
+#: The pixel ranges a DCGAN accepts, besides ``"auto"``.
+DATA_RANGES = ((0.0, 1.0), (0.0, 255.0), (-1.0, 1.0))
+#: The most up-sampling steps ``"auto"`` picks (a 4x4 start for 64x64 images).
+MAX_AUTO_STEPS = 4
+#: Default batch size of :meth:`DCGAN.fit` for arrays (tuned on the digits at 16x16).
+DEFAULT_BATCH_SIZE = 64
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_image_shape(fn, image_shape):
+    if _is_int(image_shape) or (isinstance(image_shape, (tuple, list)) and len(image_shape) == 2):
+        raise ValueError(
+            f"{fn}: `image_shape` must be (height, width, channels), received "
+            f"image_shape={image_shape!r}; give grayscale images a channel axis, e.g. "
+            f"image_shape=({', '.join(str(d) for d in np.atleast_1d(image_shape))}, 1)"
+        )
+    return check_shape(fn, "image_shape", image_shape, ranks=(3,))
+
+
+def _check_steps(fn, image_shape, steps, name):
+    """Return the number of 2x resampling steps for ``image_shape``.
+
+    ``"auto"`` takes the most steps (up to 4) that keep the starting map at least
+    4x4; an int is checked against the image size.
+    """
+    h, w = image_shape[:2]
+    if steps == "auto":
+        candidates = [n for n in range(MAX_AUTO_STEPS, 0, -1)
+                      if h % 2**n == 0 and w % 2**n == 0]
+        if not candidates:
+            raise ValueError(
+                f"{fn}: image height and width must be divisible by the up-sampling factor "
+                f"2 (one stride-2 step at least), received image_shape={tuple(image_shape)}; "
+                "pad or resize the images to an even size such as 16x16 or 32x32"
+            )
+        big = [n for n in candidates if min(h, w) // 2**n >= 4]
+        return big[0] if big else candidates[-1]
+    steps = check_positive_int(fn, name, steps)
+    factor = 2**steps
+    if h % factor or w % factor:
+        raise ValueError(
+            f"{fn}: image height and width must be divisible by the up-sampling factor "
+            f"2**{name}={factor}, received image_shape={tuple(image_shape)} with {name}={steps}; "
+            f"use fewer steps or {name}='auto'"
+        )
+    return steps
+
+
+def _check_initializer(fn, spec):
+    if spec is not None:
+        initializers.validate(spec, fn=fn)
+
+
+def _initializer(spec, activation, seed):
+    """``N(0, 0.02)`` (the DCGAN paper's) when ``spec`` is None, else ``resolve(spec)``."""
+    if spec is None:
+        return keras.initializers.RandomNormal(mean=0.0, stddev=0.02, seed=seed)
+    return initializers.resolve(spec, activation, seed=seed)
+
+
+def _check_data_range(fn, data_range):
+    if isinstance(data_range, str):
+        return check_choice(fn, "data_range", data_range, ("auto",))
+    if isinstance(data_range, (tuple, list)) and len(data_range) == 2:
+        try:
+            pair = (float(data_range[0]), float(data_range[1]))
+        except (TypeError, ValueError):
+            pair = None
+        if pair in DATA_RANGES:
+            return pair
+    raise ValueError(
+        f"{fn}: unknown data_range={data_range!r}; expected 'auto', (0, 1), (0, 255) or (-1, 1)"
+    )
+
+
+# ------------------------------------------------------------------------- networks
+
+
+def build_generator(latent_dim, image_shape, *, base_filters=64, kernel_size=4, upsamples="auto",
+                    batch_norm=True, activation="relu", kernel_initializer=None, seed=None,
+                    name="generator"):
+    """Build a DCGAN generator: latent vector -> image in [-1, 1].
+
+    ``Dense -> [BN] -> act -> Reshape`` to a ``H/2**n x W/2**n`` map with
+    ``base_filters * 2**(n-1)`` channels, then ``n - 1`` blocks of
+    ``Conv2DTranspose(stride 2) -> [BN] -> act`` that halve the channels, and a last
+    stride-2 ``Conv2DTranspose`` to the image's channels with ``tanh``.
+
+    Args:
+        latent_dim: Size of the latent vector (int >= 1).
+        image_shape: ``(height, width, channels)`` of the images; any channel count.
+        base_filters: Channels of the last hidden block (doubled per block towards
+            the start).
+        kernel_size: Transposed-convolution window (4 avoids checkerboard artefacts
+            with stride 2).
+        upsamples: Number of 2x up-sampling steps ``n``, or ``"auto"`` (the most
+            steps, up to 4, that keep the starting map at least 4x4). Height and
+            width must be divisible by ``2**n``.
+        batch_norm: Batch normalisation after the dense and hidden blocks.
+        activation: Hidden activation (``"relu"`` in the paper).
+        kernel_initializer: ``None`` for the paper's ``N(0, 0.02)``, or any spec
+            ``zoo.initializers.resolve`` accepts.
+        seed: Int seed for the initial weights.
+        name: Model name.
+
+    Returns:
+        A functional ``keras.Model`` mapping ``(batch, latent_dim)`` to
+        ``(batch, *image_shape)``.
+
+    Raises:
+        ValueError: ``latent_dim < 1``, a non-image shape, or height/width not
+            divisible by the up-sampling factor.
+        TypeError: arguments of the wrong type.
+
+    Example:
+        >>> g = build_generator(16, (16, 16, 1), base_filters=8, seed=0)
+        >>> g.output_shape
+        (None, 16, 16, 1)
+    """
+    fn = "build_generator"
+    latent_dim = check_positive_int(fn, "latent_dim", latent_dim)
+    image_shape = _check_image_shape(fn, image_shape)
+    base_filters = check_positive_int(fn, "base_filters", base_filters)
+    kernel_size = check_positive_int(fn, "kernel_size", kernel_size)
+    steps = _check_steps(fn, image_shape, upsamples, "upsamples")
+    check_bool(fn, "batch_norm", batch_norm)
+    activation = check_activation(fn, activation)
+    _check_initializer(fn, kernel_initializer)
+    if seed is not None:
+        check_positive_int(fn, "seed", seed, allow_zero=True)
+
+    h, w, channels = image_shape
+    start_h, start_w = h // 2**steps, w // 2**steps
+    width = base_filters * 2 ** (steps - 1)
+    inputs = keras.Input((latent_dim,), name="latent")
+    x = keras.layers.Dense(start_h * start_w * width, use_bias=not batch_norm,
+                           kernel_initializer=_initializer(kernel_initializer, activation,
+                                                           layer_seed(seed, 0)),
+                           name="project")(inputs)
+    if batch_norm:
+        x = keras.layers.BatchNormalization(momentum=0.9, name="project_bn")(x)
+    x = keras.layers.Activation(activation, name="project_act")(x)
+    x = keras.layers.Reshape((start_h, start_w, width), name="reshape")(x)
+    for i in range(steps - 1):
+        width //= 2
+        x = keras.layers.Conv2DTranspose(
+            max(width, 1), kernel_size, strides=2, padding="same", use_bias=not batch_norm,
+            kernel_initializer=_initializer(kernel_initializer, activation, layer_seed(seed, i + 1)),
+            name=f"up_{i}")(x)
+        if batch_norm:
+            x = keras.layers.BatchNormalization(momentum=0.9, name=f"up_{i}_bn")(x)
+        x = keras.layers.Activation(activation, name=f"up_{i}_act")(x)
+    outputs = keras.layers.Conv2DTranspose(
+        channels, kernel_size, strides=2, padding="same", activation="tanh", dtype="float32",
+        kernel_initializer=_initializer(kernel_initializer, "tanh", layer_seed(seed, steps)),
+        name="image")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def build_discriminator(image_shape, *, base_filters=64, kernel_size=4, downsamples="auto",
+                        dropout=0.3, batch_norm=False, leaky_relu_slope=0.2,
+                        kernel_initializer=None, seed=None, name="discriminator"):
+    """Build a DCGAN discriminator: image in [-1, 1] -> one real/fake logit.
+
+    ``n`` blocks of ``Conv2D(stride 2) -> [BN] -> LeakyReLU -> [Dropout]`` with
+    ``base_filters * 2**i`` channels (no batch norm on the first block, as in the
+    paper), then ``Flatten -> Dense(1)`` without activation.
+
+    Args:
+        image_shape: ``(height, width, channels)``.
+        base_filters: Channels of the first block, doubled per block.
+        kernel_size: Convolution window.
+        downsamples: Number of stride-2 blocks ``n``, or ``"auto"`` (as the
+            generator's ``upsamples``).
+        dropout: Dropout rate after each block (regularises the discriminator on
+            small data sets).
+        batch_norm: Batch normalisation in every block but the first.
+        leaky_relu_slope: Negative slope of the LeakyReLU (0.2 in the paper).
+        kernel_initializer: ``None`` for ``N(0, 0.02)``, or any ``resolve`` spec.
+        seed: Int seed for the initial weights and dropout.
+        name: Model name.
+
+    Returns:
+        A functional ``keras.Model`` mapping ``(batch, *image_shape)`` to ``(batch, 1)``
+        logits.
+
+    Raises:
+        ValueError, TypeError: bad arguments, before anything is built.
+
+    Example:
+        >>> d = build_discriminator((16, 16, 1), base_filters=8, seed=0)
+        >>> d.output_shape
+        (None, 1)
+    """
+    fn = "build_discriminator"
+    image_shape = _check_image_shape(fn, image_shape)
+    base_filters = check_positive_int(fn, "base_filters", base_filters)
+    kernel_size = check_positive_int(fn, "kernel_size", kernel_size)
+    steps = _check_steps(fn, image_shape, downsamples, "downsamples")
+    check_fraction(fn, "dropout", dropout)
+    check_bool(fn, "batch_norm", batch_norm)
+    slope = check_number(fn, "leaky_relu_slope", leaky_relu_slope, low=0.0, high=1.0)
+    _check_initializer(fn, kernel_initializer)
+    if seed is not None:
+        check_positive_int(fn, "seed", seed, allow_zero=True)
+
+    inputs = keras.Input(image_shape, name="image")
+    x = inputs
+    for i in range(steps):
+        use_bn = batch_norm and i > 0
+        x = keras.layers.Conv2D(
+            base_filters * 2**i, kernel_size, strides=2, padding="same", use_bias=not use_bn,
+            kernel_initializer=_initializer(kernel_initializer, "leaky_relu", layer_seed(seed, i)),
+            name=f"down_{i}")(x)
+        if use_bn:
+            x = keras.layers.BatchNormalization(name=f"down_{i}_bn")(x)
+        x = keras.layers.LeakyReLU(negative_slope=slope, name=f"down_{i}_act")(x)
+        if dropout:
+            x = keras.layers.Dropout(dropout, seed=layer_seed(seed, 100 + i),
+                                     name=f"down_{i}_dropout")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    outputs = keras.layers.Dense(1, dtype="float32", name="logit",
+                                 kernel_initializer=_initializer(kernel_initializer, "linear",
+                                                                 layer_seed(seed, steps)))(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+# ---------------------------------------------------------------------------- model
+
+
+def _to_unit_interval(data_range):
+    """``(scale, shift)`` mapping ``data_range`` onto [-1, 1]: ``x * scale + shift``."""
+    low, high = data_range
+    scale = 2.0 / (high - low)
+    return scale, -1.0 - low * scale
+
+
+def _infer_range(fn, low, high):
+    """The named pixel range that holds values in ``[low, high]``."""
+    tol = 1e-3
+    if low >= -tol and high <= 1.0 + tol:
+        return (0.0, 1.0)
+    if low >= -1.0 - tol and high <= 1.0 + tol:
+        return (-1.0, 1.0)
+    if low >= -tol and high <= 255.0 + tol:
+        return (0.0, 255.0)
+    raise ValueError(
+        f"{fn}: images must lie in [0, 1], [0, 255] or [-1, 1]; the data span "
+        f"[{low:g}, {high:g}]. Rescale them, e.g. x / x.max()"
+    )
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class DCGAN(keras.Model):
+    """A generator and a discriminator trained against each other by ``fit``.
+
+    Each ``fit`` step draws a latent batch, generates fakes once, updates the
+    discriminator on real and fake images (one-sided label smoothing optional),
+    then updates the generator to make the updated discriminator call its fakes
+    real. ``fit`` reports ``d_loss``, ``g_loss``, ``d_acc_real`` and ``d_acc_fake``
+    (the share of real/fake images the discriminator gets right).
+
+    ``fit`` takes images as a numpy array (``(N, H, W, C)``, or ``(N, H, W)`` for
+    one channel) or a ``tf.data.Dataset`` of such images (batched or not; labels in
+    ``(image, label)`` pairs are ignored), in [0, 255], [0, 1] or [-1, 1]. The
+    generator always works in [-1, 1]; ``data_range`` says how to map the data on
+    to it and back: ``"auto"`` infers it from the first data ``fit`` sees.
+
+    Args:
+        generator: A ``keras.Model`` from latent vectors to images in [-1, 1]
+            (see :func:`build_generator`).
+        discriminator: A ``keras.Model`` from images to one logit
+            (see :func:`build_discriminator`).
+        data_range: ``"auto"``, ``(0, 1)``, ``(0, 255)`` or ``(-1, 1)``.
+        seed: Int seed of the latent vectors drawn during training.
+        name: Model name.
+
+    Example:
+        >>> g = build_generator(16, (8, 8, 1), base_filters=8, seed=0)
+        >>> d = build_discriminator((8, 8, 1), base_filters=8, seed=0)
+        >>> gan = DCGAN(g, d, seed=0)
+        >>> gan.compile()
+        >>> gan.fit(np.random.rand(64, 8, 8, 1), epochs=1, verbose=0).history.keys()
+        dict_keys(['d_acc_fake', 'd_acc_real', 'd_loss', 'g_loss'])
+    """
+
+    def __init__(self, generator, discriminator, *, data_range="auto", seed=None, name="dcgan",
+                 **kwargs):
+        fn = "DCGAN"
+        for label, net in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(net, keras.Model):
+                raise TypeError(f"{fn}: `{label}` must be a keras.Model, received "
+                                f"{label}={net!r} of type {type(net).__name__}")
+        if len(generator.input_shape) != 2:
+            raise ValueError(f"{fn}: the generator must take latent vectors (batch, latent_dim), "
+                             f"its input shape is {generator.input_shape}")
+        if tuple(generator.output_shape[1:]) != tuple(discriminator.input_shape[1:]):
+            raise ValueError(
+                f"{fn}: the generator makes images of shape {generator.output_shape[1:]} but the "
+                f"discriminator takes {discriminator.input_shape[1:]}")
+        data_range = _check_data_range(fn, data_range)
+        if seed is not None:
+            check_positive_int(fn, "seed", seed, allow_zero=True)
+        super().__init__(name=name, **kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(generator.input_shape[-1])
+        self.image_shape = tuple(int(d) for d in generator.output_shape[1:])
+        self._data_range = data_range
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_acc_real_tracker = keras.metrics.Mean(name="d_acc_real")
+        self.d_acc_fake_tracker = keras.metrics.Mean(name="d_acc_fake")
+        self.d_optimizer = None
+        self.g_optimizer = None
+        self.loss_fn = None
+        self.label_smoothing = 0.0
+        self.built = True
+
+    # -- properties ------------------------------------------------------------------
+
+    @property
+    def data_range(self):
+        """``(low, high)`` of the training data, or ``"auto"`` until ``fit`` sees data."""
+        return self._data_range
+
+    @property
+    def metrics(self):
+        return [self.d_acc_fake_tracker, self.d_acc_real_tracker, self.d_loss_tracker,
+                self.g_loss_tracker]
+
+    # -- compile ---------------------------------------------------------------------
+
+    def compile(self, d_optimizer=None, g_optimizer=None, loss=None, *, label_smoothing=0.0,
+                jit_compile="auto", steps_per_execution=1, run_eagerly=False):
+        """Configure the two optimizers and the adversarial loss.
+
+        Args:
+            d_optimizer: Discriminator optimizer (instance, name or config);
+                default ``Adam(2e-4, beta_1=0.5)``.
+            g_optimizer: Generator optimizer; same default.
+            loss: A loss ``f(y_true, logits)``; default binary cross-entropy on
+                logits.
+            label_smoothing: One-sided label smoothing: the discriminator's target
+                for real images is ``1 - label_smoothing`` (fakes stay at 0).
+            jit_compile: Compile the train step with XLA (faster on CPU and GPU for
+                these small convolutional nets).
+            steps_per_execution: Batches per compiled call.
+            run_eagerly: Debug mode: run the train step eagerly.
+
+        Raises:
+            ValueError, TypeError: bad arguments.
+        """
+        fn = "DCGAN.compile"
+        label_smoothing = check_number(fn, "label_smoothing", label_smoothing, low=0.0, high=1.0,
+                                       high_inclusive=False)
+        if not isinstance(jit_compile, bool) and jit_compile != "auto":
+            raise TypeError(f"{fn}: `jit_compile` must be True, False or 'auto', received "
+                            f"jit_compile={jit_compile!r}")
+        check_bool(fn, "run_eagerly", run_eagerly)
+
+        def optimizer(spec, label):
+            if spec is None:
+                return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5, name=label)
+            try:
+                return keras.optimizers.get(spec)
+            except ValueError as exc:
+                raise ValueError(f"{fn}: could not interpret {label}={spec!r} ({exc})") from None
+
+        self.d_optimizer = optimizer(d_optimizer, "d_optimizer")
+        self.g_optimizer = optimizer(g_optimizer, "g_optimizer")
+        if self.d_optimizer is self.g_optimizer:
+            raise ValueError(f"{fn}: `d_optimizer` and `g_optimizer` must be two optimizer "
+                             "objects; one instance cannot hold the state of both networks")
+        self.loss_fn = (keras.losses.BinaryCrossentropy(from_logits=True) if loss is None
+                        else keras.losses.get(loss))
+        self.label_smoothing = label_smoothing
+        super().compile(optimizer=None, jit_compile=jit_compile,
+                        steps_per_execution=steps_per_execution, run_eagerly=run_eagerly)
+        # Create the optimizer slots now, so a reload can restore them before training.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def get_compile_config(self):
+        if self.d_optimizer is None:
+            return None
+        return {
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "loss": keras.saving.serialize_keras_object(self.loss_fn),
+            "label_smoothing": self.label_smoothing,
+            "jit_compile": bool(self.jit_compile),
+            "steps_per_execution": int(self.steps_per_execution),
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        for key in ("d_optimizer", "g_optimizer", "loss"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        self.compile(**config)
+
+    # -- serialization ---------------------------------------------------------------
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "data_range": (self._data_range if isinstance(self._data_range, str)
+                           else list(self._data_range)),
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        generator = keras.saving.deserialize_keras_object(config.pop("generator"))
+        discriminator = keras.saving.deserialize_keras_object(config.pop("discriminator"))
+        return cls(generator, discriminator, **config)
+
+    def get_build_config(self):
+        return None  # built in __init__: the two networks are functional models
+
+    # -- forward ---------------------------------------------------------------------
+
+    def call(self, inputs, training=False):
+        """Latent vectors -> images in [-1, 1] (the generator's own range)."""
+        return self.generator(inputs, training=training)
+
+    def sample_latent(self, n, seed=None):
+        """Draw ``n`` standard-normal latent vectors with numpy; same seed, same vectors.
+
+        Returns:
+            A float32 array ``(n, latent_dim)``.
+        """
+        n = check_positive_int("DCGAN.sample_latent", "n", n)
+        rng = np.random.default_rng(seed)
+        return rng.standard_normal((n, self.latent_dim)).astype("float32")
+
+    def generate(self, n=None, seed=None, *, latent=None, batch_size=256):
+        """Generate images in the training data's range.
+
+        Args:
+            n: Number of images (with ``seed``); ignored when ``latent`` is given.
+            seed: Seed of the latent vectors; the same seed gives the same images.
+            latent: Explicit latent vectors ``(n, latent_dim)`` instead of ``n``/``seed``.
+            batch_size: Images generated per generator call.
+
+        Returns:
+            A float32 numpy array ``(n, H, W, C)`` in ``data_range`` (in [-1, 1]
+            while ``data_range`` is still ``"auto"``, i.e. before the first ``fit``).
+
+        Raises:
+            ValueError: neither ``n`` nor ``latent`` given, or ``latent`` of the
+                wrong shape.
+
+        Example:
+            >>> images = gan.generate(64, seed=0)
+        """
+        fn = "DCGAN.generate"
+        if latent is None:
+            if n is None:
+                raise ValueError(f"{fn}: give the number of images `n` or `latent` vectors")
+            latent = self.sample_latent(check_positive_int(fn, "n", n), seed)
+        latent = np.asarray(latent, dtype="float32")
+        if latent.ndim != 2 or latent.shape[1] != self.latent_dim:
+            raise ValueError(f"{fn}: `latent` must have shape (n, {self.latent_dim}), "
+                             f"received shape {latent.shape}")
+        batch_size = check_positive_int(fn, "batch_size", batch_size)
+        parts = [ops.convert_to_numpy(self.generator(latent[i:i + batch_size], training=False))
+                 for i in range(0, len(latent), batch_size)]
+        images = np.concatenate(parts, axis=0) if parts else np.zeros((0, *self.image_shape))
+        return self.from_generator_range(images)
+
+    def from_generator_range(self, images):
+        """Map images from [-1, 1] to ``data_range`` (unchanged while it is ``"auto"``)."""
+        if isinstance(self._data_range, str):
+            return images.astype("float32")
+        scale, shift = _to_unit_interval(self._data_range)
+        low, high = self._data_range
+        return np.clip((images - shift) / scale, low, high).astype("float32")
+
+    # -- training --------------------------------------------------------------------
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        real = ops.cast(real, "float32")
+        scale, shift = _to_unit_interval(self._data_range)
+        real = real * scale + shift
+        batch = ops.shape(real)[0]
+        latent = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+        d_vars = self.discriminator.trainable_variables
+        g_vars = self.generator.trainable_variables
+        with tf.GradientTape() as g_tape:
+            fake = self.generator(latent, training=True)
+            with g_tape.stop_recording(), tf.GradientTape() as d_tape:
+                logits = self.discriminator(ops.concatenate([real, ops.stop_gradient(fake)], 0),
+                                            training=True)
+                real_logits, fake_logits = logits[:batch], logits[batch:]
+                d_loss = (self.loss_fn(ops.full_like(real_logits, 1.0 - self.label_smoothing),
+                                       real_logits)
+                          + self.loss_fn(ops.zeros_like(fake_logits), fake_logits))
+            d_grads = d_tape.gradient(d_loss, d_vars)
+            self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
+            # The generator is judged by the discriminator it has just been updated against.
+            g_logits = self.discriminator(fake, training=True)
+            g_loss = self.loss_fn(ops.ones_like(g_logits), g_logits)
+        g_grads = g_tape.gradient(g_loss, g_vars)
+        self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
+
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_acc_real_tracker.update_state(ops.mean(ops.cast(real_logits > 0, "float32")))
+        self.d_acc_fake_tracker.update_state(ops.mean(ops.cast(fake_logits < 0, "float32")))
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        raise NotImplementedError("DCGAN has no evaluate(): measure samples with "
+                                  "zoo.metrics.gan_quality instead")
+
+    def _check_images(self, fn, batch):
+        """Validate a numpy batch; return it float32 with a channel axis."""
+        batch = np.asarray(batch)
+        if not np.issubdtype(batch.dtype, np.number):
+            raise TypeError(f"{fn}: images must be numbers, received dtype {batch.dtype}")
+        h, w, c = self.image_shape
+        if batch.ndim == 3 and c == 1 and batch.shape[1:] == (h, w):
+            batch = batch[..., None]  # grayscale without a channel axis
+        if batch.ndim != 4:
+            raise ValueError(f"{fn}: images must have shape (N, {h}, {w}, {c}) (or (N, {h}, {w}) "
+                             f"for one channel), received shape {batch.shape}")
+        if batch.shape[1:3] != (h, w):
+            raise ValueError(f"{fn}: images are {batch.shape[1]}x{batch.shape[2]} but the model "
+                             f"makes {h}x{w} images (image_shape={self.image_shape})")
+        if batch.shape[3] != c:
+            raise ValueError(f"{fn}: images have {batch.shape[3]} channels but the model was "
+                             f"built for channels={c} (image_shape={self.image_shape}); build it "
+                             f"with image_shape=({h}, {w}, {batch.shape[3]})")
+        batch = batch.astype("float32", copy=False)
+        if not np.all(np.isfinite(batch)):
+            bad = int(np.size(batch) - np.count_nonzero(np.isfinite(batch)))
+            raise ValueError(f"{fn}: images contain {bad} NaN or infinite values; clean or drop "
+                             "them before training")
+        return batch
+
+    def _settle_range(self, fn, low, high):
+        seen = _infer_range(fn, low, high)
+        if self._data_range == "auto":
+            self._data_range = seen
+            logger.info("%s: data_range inferred as %s", fn, seen)
+        else:
+            dlow, dhigh = self._data_range
+            tol = 1e-3 * (dhigh - dlow)
+            if low < dlow - tol or high > dhigh + tol:
+                raise ValueError(f"{fn}: the data span [{low:g}, {high:g}] but data_range="
+                                 f"{self._data_range}; rescale the data or rebuild the model "
+                                 "with the matching data_range")
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, *, shuffle=True, **kwargs):
+        """Train on images; see the class docstring for what ``x`` may be.
+
+        Args:
+            x: numpy images or a ``tf.data.Dataset`` of images.
+            y: Must be ``None``: a GAN learns from images alone.
+            batch_size: Batch size for numpy input (default 64) or an unbatched
+                dataset; a batched dataset keeps its own.
+            epochs: Passes over the data.
+            shuffle: Reshuffle numpy input each epoch (seeded by the model's seed).
+            **kwargs: Passed to ``keras.Model.fit`` (``callbacks``, ``verbose``,
+                ``initial_epoch``, ``steps_per_epoch``...).
+
+        Returns:
+            The ``History`` (``d_loss``, ``g_loss``, ``d_acc_real``, ``d_acc_fake``).
+
+        Raises:
+            ValueError: ``y`` given, images of the wrong shape or channels, NaNs,
+                values outside the supported ranges.
+            RuntimeError: ``compile`` was not called.
+        """
+        import tensorflow as tf
+
+        fn = "DCGAN.fit"
+        if y is not None:
+            raise ValueError(f"{fn}: `y` must be None; a GAN learns from the images `x` alone")
+        if self.d_optimizer is None:
+            raise RuntimeError(f"{fn}: call compile() first (build_dcgan compiles by default)")
+        if kwargs.get("validation_data") is not None or kwargs.get("validation_split"):
+            raise ValueError(f"{fn}: validation is not supported; measure samples with "
+                             "zoo.metrics.gan_quality")
+        if batch_size is not None:
+            batch_size = check_positive_int(fn, "batch_size", batch_size)
+        if isinstance(x, tf.data.Dataset):
+            dataset = self._prepare_dataset(fn, x, batch_size or DEFAULT_BATCH_SIZE)
+        elif x is None:
+            raise ValueError(f"{fn}: `x` (the training images) is required")
+        else:
+            images = self._check_images(fn, x)
+            if len(images) == 0:
+                raise ValueError(f"{fn}: `x` holds no images")
+            self._settle_range(fn, float(images.min()), float(images.max()))
+            dataset = tf.data.Dataset.from_tensor_slices(images)
+            if shuffle:
+                dataset = dataset.shuffle(len(images), seed=self.seed,
+                                          reshuffle_each_iteration=True)
+            dataset = dataset.batch(batch_size or DEFAULT_BATCH_SIZE).prefetch(tf.data.AUTOTUNE)
+        return super().fit(dataset, epochs=epochs, shuffle=False, **kwargs)
+
+    def _prepare_dataset(self, fn, dataset, batch_size):
+        """Check the first batch of a ``tf.data.Dataset``; batch it and add a channel axis."""
+        import tensorflow as tf
+
+        spec = dataset.element_spec
+        if isinstance(spec, (tuple, list)):
+            dataset = dataset.map(lambda *item: item[0])
+            spec = spec[0]
+        shape = tuple(spec.shape)
+        h, w, c = self.image_shape
+        if len(shape) == 3 and shape[-1] != c and tuple(shape[1:]) == (h, w) and c == 1:
+            dataset = dataset.map(lambda images: images[..., None])  # batched grayscale
+        elif len(shape) in (2, 3):
+            if len(shape) == 2:
+                dataset = dataset.map(lambda image: image[..., None])
+            dataset = dataset.batch(batch_size)  # single images
+        first = next(iter(dataset.take(1)), None)
+        if first is None:
+            raise ValueError(f"{fn}: the dataset is empty")
+        first = self._check_images(fn, ops.convert_to_numpy(first))
+        self._settle_range(fn, float(first.min()), float(first.max()))
+        logger.debug("%s: checked the first batch only for NaNs and range", fn)
+        return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+# -------------------------------------------------------------------------- factory
+
+
+def _example_kwargs(dataset):
+    return {"image_shape": dataset.input_shape, "latent_dim": 16, "base_filters": 8}
+
+
+@register_model("dcgan", input_kind="image", tags=("gan", "unsupervised"),
+                example_kwargs=_example_kwargs,
+                description="DCGAN: Conv2DTranspose generator + strided-conv discriminator, "
+                            "trained together by fit(images)")
+def build_dcgan(image_shape, latent_dim=100, *, base_filters=32, discriminator_filters=None,
+                kernel_size=4, upsamples="auto", batch_norm=True, activation="relu",
+                dropout=0.3, discriminator_batch_norm=False, kernel_initializer=None,
+                data_range="auto", learning_rate=2e-4, beta_1=0.5, label_smoothing=0.1,
+                jit_compile="auto", compile=True, seed=None, name="dcgan"):
+    """Build a compiled :class:`DCGAN` for images of ``image_shape``.
+
+    Args:
+        image_shape: ``(height, width, channels)``; height and width divisible by
+            ``2**upsamples``.
+        latent_dim: Size of the latent vector (int >= 1).
+        base_filters: Width of the generator's last hidden block and of the
+            discriminator's first block.
+        discriminator_filters: Discriminator width if different from ``base_filters``.
+        kernel_size: Window of every (transposed) convolution.
+        upsamples: 2x steps in the generator (and down-sampling blocks in the
+            discriminator), or ``"auto"``.
+        batch_norm: Batch norm in the generator.
+        activation: Generator hidden activation.
+        dropout: Discriminator dropout rate.
+        discriminator_batch_norm: Batch norm in the discriminator.
+        kernel_initializer: ``None`` (``N(0, 0.02)``) or a ``zoo.initializers`` spec.
+        data_range: ``"auto"``, ``(0, 1)``, ``(0, 255)`` or ``(-1, 1)``.
+        learning_rate: Adam learning rate of both networks.
+        beta_1: Adam ``beta_1`` (0.5 in the DCGAN paper).
+        label_smoothing: One-sided label smoothing of the real targets.
+        jit_compile: XLA-compile the train step.
+        compile: ``False`` leaves compiling to the caller.
+        seed: Int seed for weights, dropout and training latents.
+        name: Model name.
+
+    Returns:
+        A :class:`DCGAN` (compiled unless ``compile=False``).
+
+    Raises:
+        ValueError, TypeError: bad arguments, raised before anything is built.
+
+    Example:
+        >>> gan = build_dcgan((16, 16, 1), latent_dim=32, seed=0)
+        >>> gan.generator.output_shape, gan.discriminator.output_shape
+        ((None, 16, 16, 1), (None, 1))
+    """
+    fn = "build_dcgan"
+    latent_dim = check_positive_int(fn, "latent_dim", latent_dim)
+    image_shape = _check_image_shape(fn, image_shape)
+    base_filters = check_positive_int(fn, "base_filters", base_filters)
+    if discriminator_filters is not None:
+        check_positive_int(fn, "discriminator_filters", discriminator_filters)
+    steps = _check_steps(fn, image_shape, upsamples, "upsamples")
+    check_number(fn, "learning_rate", learning_rate, low=0.0, low_inclusive=False)
+    check_number(fn, "beta_1", beta_1, low=0.0, high=1.0, high_inclusive=False)
+    check_number(fn, "label_smoothing", label_smoothing, low=0.0, high=1.0, high_inclusive=False)
+    check_bool(fn, "compile", compile)
+    data_range = _check_data_range(fn, data_range)
+    if seed is not None:
+        check_positive_int(fn, "seed", seed, allow_zero=True)
+    generator = build_generator(latent_dim, image_shape, base_filters=base_filters,
+                                kernel_size=kernel_size, upsamples=steps, batch_norm=batch_norm,
+                                activation=activation, kernel_initializer=kernel_initializer,
+                                seed=seed, name=f"{name}_generator")
+    discriminator = build_discriminator(
+        image_shape, base_filters=discriminator_filters or base_filters, kernel_size=kernel_size,
+        downsamples=steps, dropout=dropout, batch_norm=discriminator_batch_norm,
+        kernel_initializer=kernel_initializer,
+        seed=None if seed is None else seed + 1, name=f"{name}_discriminator")
+    gan = DCGAN(generator, discriminator, data_range=data_range, seed=seed, name=name)
+    if compile:
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1, name="d_optimizer"),
+            g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1, name="g_optimizer"),
+            label_smoothing=label_smoothing, jit_compile=jit_compile)
+    return gan
+
+
+__all__ = ["DCGAN", "build_dcgan", "build_discriminator", "build_generator"]
