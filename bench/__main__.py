@@ -100,7 +100,8 @@ def run_row(number: int, quick: bool, *, module_name: str | None = None) -> dict
     started = time.perf_counter()
     stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     base = {"row": number, "title": title, "module": module_name, "measured_at": stamp,
-            "mode": "quick" if quick else "full", "results": [], "notes": []}
+            "mode": "quick" if quick else "full", "results": [], "notes": [],
+            "load_average_at_start": _load()}
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
@@ -118,8 +119,15 @@ def run_row(number: int, quick: bool, *, module_name: str | None = None) -> dict
         traceback.print_exc()
         out, status = {}, f"failed: {type(exc).__name__}: {exc}"
     row = dict(base, **{k: v for k, v in out.items() if k not in ("row", "module")})
-    row.update(status=status, seconds=round(time.perf_counter() - started, 1))
+    row.update(status=status, seconds=round(time.perf_counter() - started, 1),
+               load_average_at_end=_load())
     return row
+
+
+def _load():
+    from bench._timing import load_average
+
+    return load_average()
 
 
 def normalize(out, title: str) -> dict:
@@ -252,7 +260,10 @@ def render_markdown(doc: dict) -> str:
         out += [f"## Row {key}: {row['title']}", "",
                 f"Status: {row.get('status', 'ok')}; {row.get('mode')} mode, measured "
                 f"{row.get('measured_at')} in {row.get('seconds', 0):.0f} s "
-                f"(`{row.get('module')}`).", ""]
+                f"(`{row.get('module')}`); 1-minute load average "
+                f"{row.get('load_average_at_start')} at start, "
+                f"{row.get('load_average_at_end')} at end ({doc['machine'].get('cpu_count')} "
+                "cores).", ""]
         for note in row.get("notes", []):
             out.append(f"- {note}")
         for result in row.get("results", []):
