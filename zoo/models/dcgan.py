@@ -699,7 +699,7 @@ def _example_kwargs(dataset):
 def build_dcgan(image_shape, latent_dim=100, *, base_filters=32, discriminator_filters=None,
                 kernel_size=4, upsamples="auto", batch_norm=True, activation="relu",
                 dropout=0.3, discriminator_batch_norm=False, kernel_initializer=None,
-                data_range="auto", learning_rate=2e-4, beta_1=0.5, label_smoothing=0.1,
+                data_range="auto", learning_rate=2e-4, beta_1=0.5, label_smoothing=0.0,
                 jit_compile="auto", compile=True, seed=None, name="dcgan"):
     """Build a compiled :class:`DCGAN` for images of ``image_shape``.
 

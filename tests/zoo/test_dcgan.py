@@ -1,0 +1,186 @@
+"""DCGAN: shapes, bad input, data ranges, training signal, save/reload in a fresh process."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import zoo
+from zoo.models.dcgan import DCGAN, build_dcgan, build_discriminator, build_generator
+
+
+@pytest.fixture(scope="module")
+def digits16():
+    data = zoo.data.load("digits", image_size=16, seed=0)
+    return np.concatenate([data.x_train, data.x_val])
+
+
+def _small(shape=(16, 16, 1), **kw):
+    kw = {"latent_dim": 16, "base_filters": 8, "seed": 0, **kw}
+    return build_dcgan(shape, **kw)
+
+
+@pytest.mark.parametrize("shape,start", [((8, 8, 1), (4, 4)), ((16, 16, 3), (4, 4)),
+                                         ((28, 28, 1), (7, 7)), ((32, 16, 2), (8, 4)),
+                                         ((6, 10, 1), (3, 5))])
+def test_generator_and_discriminator_shapes(shape, start):
+    g = build_generator(8, shape, base_filters=4, seed=0)
+    d = build_discriminator(shape, base_filters=4, seed=0)
+    assert g.output_shape == (None, *shape)
+    assert d.output_shape == (None, 1)
+    assert tuple(g.get_layer("reshape").output.shape[1:3]) == start
+    out = np.asarray(g(np.random.default_rng(0).normal(size=(3, 8)).astype("float32")))
+    assert out.min() >= -1.0 and out.max() <= 1.0
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: build_generator(16, (14, 14, 1), upsamples=2), r"divisible by.*2\*\*upsamples=4"),
+    (lambda: build_generator(16, (7, 7, 1)), "divisible by the up-sampling factor"),
+    (lambda: build_dcgan((12, 12, 1), upsamples=3), "divisible"),
+    (lambda: build_generator(0, (8, 8, 1)), "latent_dim"),
+    (lambda: build_dcgan((8, 8, 1), latent_dim=0), "build_dcgan: `latent_dim`"),
+    (lambda: build_dcgan((8, 8)), r"channel axis.*\(8, 8, 1\)"),
+    (lambda: build_dcgan((8, 8, 1), data_range=(0, 2)), "data_range"),
+    (lambda: build_dcgan((8, 8, 1), label_smoothing=1.0), "label_smoothing"),
+    (lambda: build_discriminator((8, 8, 1), dropout=1.5), "dropout"),
+])
+def test_bad_arguments_are_refused(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_bad_training_data_is_refused(digits16):
+    gan = _small()
+    with pytest.raises(ValueError, match="3 channels but the model was built for channels=1"):
+        gan.fit(np.zeros((8, 16, 16, 3), "float32"), verbose=0)
+    bad = digits16[:8].copy()
+    bad[0, 0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        gan.fit(bad, verbose=0)
+    with pytest.raises(ValueError, match="12x12"):
+        gan.fit(np.zeros((8, 12, 12, 1)), verbose=0)
+    with pytest.raises(ValueError, match="must be None"):
+        gan.fit(digits16[:8], np.zeros(8), verbose=0)
+    with pytest.raises(ValueError, match=r"\[0, 1\], \[0, 255\] or \[-1, 1\]"):
+        gan.fit(np.full((8, 16, 16, 1), 300.0), verbose=0)
+
+
+@pytest.mark.parametrize("scale,expected", [(255.0, (0.0, 255.0)), (1.0, (0.0, 1.0)),
+                                            ("sym", (-1.0, 1.0))])
+def test_data_range_is_inferred_and_generate_uses_it(digits16, scale, expected):
+    x = digits16[:64] * 2 - 1 if scale == "sym" else digits16[:64] * scale
+    gan = _small()
+    gan.fit(x[..., 0], epochs=1, batch_size=32, verbose=0)  # rank-3 grayscale is accepted
+    assert gan.data_range == expected
+    images = gan.generate(10, seed=0)
+    assert images.shape == (10, 16, 16, 1)
+    assert images.min() >= expected[0] and images.max() <= expected[1]
+    raw = np.asarray(gan(gan.sample_latent(10, seed=0)))  # the generator's [-1, 1]
+    low, high = expected
+    np.testing.assert_allclose(images, (raw + 1) / 2 * (high - low) + low, rtol=1e-5, atol=1e-4)
+
+
+def test_tf_data_input_unbatched_and_batched(digits16):
+    import tensorflow as tf
+
+    gan = _small()
+    unbatched = tf.data.Dataset.from_tensor_slices((digits16[:64, ..., 0] * 255, np.zeros(64)))
+    history = gan.fit(unbatched, epochs=1, batch_size=32, verbose=0)
+    assert gan.data_range == (0.0, 255.0)
+    assert int(gan.d_optimizer.iterations.numpy()) == 2
+    gan.fit(unbatched.batch(16), epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations.numpy()) == 6
+    assert set(history.history) == {"d_loss", "g_loss", "d_acc_real", "d_acc_fake"}
+
+
+def test_same_seed_same_training(digits16):
+    import keras
+
+    results = []
+    for _ in range(2):
+        keras.utils.set_random_seed(0)
+        gan = _small()
+        history = gan.fit(digits16[:128], epochs=2, batch_size=32, verbose=0)
+        results.append((history.history["g_loss"], gan.generate(4, seed=1)))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-5)
+    np.testing.assert_allclose(results[0][1], results[1][1], atol=1e-5)
+
+
+def test_training_moves_generated_images_towards_the_data(digits16):
+    """After a few epochs the samples' mean pixel and ink distribution approach the data's."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    gan = build_dcgan((16, 16, 1), latent_dim=32, base_filters=16, seed=0)
+    before = gan.generate(256, seed=0)  # in [-1, 1] before any data is seen
+    before = before * 0.5 + 0.5
+    history = gan.fit(digits16, epochs=12, verbose=0)
+    after = gan.generate(256, seed=0)
+    real_mean_image = digits16.mean(axis=0)
+    err_before = np.abs(before.mean(axis=0) - real_mean_image).mean()
+    err_after = np.abs(after.mean(axis=0) - real_mean_image).mean()
+    assert err_after < 0.5 * err_before
+    assert np.all(np.isfinite(history.history["d_loss"]))
+    assert 0.0 <= history.history["d_acc_real"][-1] <= 1.0
+
+
+def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, digits16):
+    gan = _small()
+    gan.fit(digits16[:128], epochs=2, batch_size=32, verbose=0)
+    iterations = int(gan.d_optimizer.iterations.numpy())
+    assert iterations == 8 and int(gan.g_optimizer.iterations.numpy()) == 8
+    path = tmp_path / "gan.keras"
+    gan.save(path)
+    latent = gan.sample_latent(6, seed=3)
+    np.save(tmp_path / "latent.npy", latent)
+    np.save(tmp_path / "x.npy", digits16[:64])
+    expected = gan.generate(latent=latent)
+    script = textwrap.dedent(f"""
+        import json, os
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+        import keras, numpy as np
+        import zoo.models  # registers zoo>DCGAN
+        gan = keras.saving.load_model({str(path)!r}, safe_mode=True)
+        latent = np.load({str(tmp_path / "latent.npy")!r})
+        np.save({str(tmp_path / "reloaded.npy")!r}, gan.generate(latent=latent))
+        before = [int(gan.d_optimizer.iterations.numpy()), int(gan.g_optimizer.iterations.numpy())]
+        m = [float(np.abs(v.numpy()).sum()) for v in gan.g_optimizer.variables[2:4]]
+        gan.fit(np.load({str(tmp_path / "x.npy")!r}), epochs=1, batch_size=32, verbose=0)
+        after = [int(gan.d_optimizer.iterations.numpy()), int(gan.g_optimizer.iterations.numpy())]
+        print(json.dumps({{"type": type(gan).__name__, "range": list(gan.data_range),
+                          "before": before, "after": after, "moments": m,
+                          "lr": float(gan.g_optimizer.learning_rate.numpy()),
+                          "smoothing": gan.label_smoothing}}))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    np.testing.assert_array_equal(np.load(tmp_path / "reloaded.npy"), expected)
+    assert info["type"] == "DCGAN" and info["range"] == [0.0, 1.0]
+    assert info["before"] == [8, 8] and info["after"] == [10, 10]
+    assert all(m > 0 for m in info["moments"])  # Adam moments restored, not fresh zeros
+    assert info["lr"] == pytest.approx(2e-4) and info["smoothing"] == gan.label_smoothing
+
+
+def test_registry_and_custom_compile(digits16):
+    import keras
+
+    assert "dcgan" in zoo.list_models()
+    gan = zoo.create_model("dcgan", image_shape=(8, 8, 1), latent_dim=4, base_filters=4, seed=0)
+    assert isinstance(gan, DCGAN) and gan.generator.output_shape == (None, 8, 8, 1)
+    custom = DCGAN(build_generator(4, (8, 8, 1), base_filters=4, seed=0),
+                   build_discriminator((8, 8, 1), base_filters=4, seed=0), seed=0)
+    custom.compile(d_optimizer=keras.optimizers.SGD(0.01), g_optimizer="rmsprop",
+                   label_smoothing=0.2)
+    assert isinstance(custom.g_optimizer, keras.optimizers.RMSprop)
+    history = custom.fit(np.random.default_rng(0).random((32, 8, 8, 1)), epochs=1, verbose=0)
+    assert np.isfinite(history.history["g_loss"][-1])
+    with pytest.raises(ValueError, match="two optimizer objects"):
+        shared = keras.optimizers.Adam()
+        custom.compile(d_optimizer=shared, g_optimizer=shared)
+    with pytest.raises(ValueError, match="generator makes images of shape"):
+        DCGAN(build_generator(4, (8, 8, 1)), build_discriminator((16, 16, 1)))

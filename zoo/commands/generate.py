@@ -1,0 +1,179 @@
+"""``zoo generate --data digits --epochs N --out DIR``: train a DCGAN, write grids and quality.
+
+Writes into ``DIR``: ``grids/epoch_NNN.png`` (a fixed latent batch every
+``--grid-every`` epochs), ``samples.png`` (the final grid), ``dcgan.keras`` (the
+model with both optimizers, reloadable with ``keras.saving.load_model``) and
+``quality.json`` (mode coverage, mean classifier confidence, Fréchet distance of
+the trained and of an untrained generator, training time and throughput).
+"""
+
+from __future__ import annotations
+
+import time
+
+HELP = "train a DCGAN on image data; write sample grids, the model and quality numbers"
+
+IMAGE_DATA = ("digits", "mnist", "fashion_mnist", "cifar10")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--data", default="digits", help="image data set: digits (embedded, "
+                        "up-sampled to --image-size), mnist, fashion_mnist, cifar10 (cached)")
+    parser.add_argument("--image-size", type=int, default=16,
+                        help="side of the digits images (16 or 32; default 16)")
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--max-seconds", type=float, default=None,
+                        help="stop training after this many seconds (checked every batch)")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="batch size (default: the DCGAN's, 64)")
+    parser.add_argument("--latent-dim", type=int, default=100)
+    parser.add_argument("--base-filters", type=int, default=None,
+                        help="generator/discriminator width (default: build_dcgan's)")
+    parser.add_argument("--samples", type=int, default=1000,
+                        help="generated images scored by the quality classifier")
+    parser.add_argument("--grid-every", type=int, default=10, help="epochs between grids")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", required=True, help="output directory")
+
+
+def _time_limit(seconds):
+    import keras
+
+    class TimeLimit(keras.callbacks.Callback):
+        """Stop ``fit`` once ``seconds`` of training have passed."""
+
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            if time.perf_counter() - self.start >= seconds:
+                self.model.stop_training = True
+
+    return TimeLimit()
+
+
+def run_job(data="digits", *, out, epochs=100, image_size=16, max_seconds=None, batch_size=None,
+            latent_dim=100, base_filters=None, samples=1000, grid_every=10, seed=0,
+            verbose=0) -> dict:
+    """Train a DCGAN on an image data set and measure it; what ``zoo generate`` runs.
+
+    Args:
+        data: ``"digits"``, ``"mnist"``, ``"fashion_mnist"`` or ``"cifar10"``.
+        out: Output directory.
+        epochs: Maximum training epochs.
+        image_size: Side of the up-sampled digits (ignored for other data).
+        max_seconds: Optional wall-clock limit on training.
+        batch_size: Batch size (``None``: the DCGAN's default).
+        latent_dim: Latent vector size.
+        base_filters: Network width (``None``: ``build_dcgan``'s default).
+        samples: Number of generated images scored.
+        grid_every: Epochs between sample grids.
+        seed: Seed of data split, weights, training and samples.
+        verbose: Keras verbosity of the GAN's ``fit``.
+
+    Returns:
+        The quality report written to ``quality.json`` (see :func:`zoo.metrics.gan_quality`)
+        with ``untrained``, ``fid_improvement``, ``classifier_accuracy``, ``epochs``,
+        ``train_seconds``, ``images_per_second`` and ``files`` added.
+
+    Raises:
+        ValueError: a non-image data set or bad numbers.
+        zoo.data.DataUnavailableError: a download-only data set is not cached offline.
+    """
+    from pathlib import Path
+
+    import keras
+    import numpy as np
+
+    from zoo import data as data_module
+    from zoo import metrics
+    from zoo._validate import check_choice, check_number, check_positive_int
+    from zoo.commands._common import write_json
+    from zoo.gan_callbacks import GANSampleGrid, save_image_grid
+    from zoo.models.dcgan import build_dcgan
+
+    fn = "zoo generate"
+    data = check_choice(fn, "data", data, IMAGE_DATA)
+    epochs = check_positive_int(fn, "epochs", epochs)
+    samples = check_positive_int(fn, "samples", samples)
+    grid_every = check_positive_int(fn, "grid_every", grid_every)
+    if max_seconds is not None:
+        check_number(fn, "max_seconds", max_seconds, low=0.0, low_inclusive=False)
+    options = {"seed": seed}
+    if data == "digits":
+        options["image_size"] = check_positive_int(fn, "image_size", image_size)
+    dataset = data_module.load(data, **options)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    classifier, accuracy = metrics.fit_reference_classifier(dataset, epochs=15, seed=seed)
+    images = np.concatenate([dataset.x_train, dataset.x_val])
+    real_features = metrics.feature_extractor(classifier).predict(images, verbose=0)
+
+    keras.utils.set_random_seed(seed)
+    kwargs = {"latent_dim": latent_dim, "seed": seed}
+    if base_filters is not None:
+        kwargs["base_filters"] = base_filters
+    gan = build_dcgan(dataset.input_shape, data_range=(0, 1), **kwargs)
+    untrained = metrics.gan_quality(classifier, gan.generate(samples, seed=seed + 1),
+                                    real_features=real_features)
+    callbacks = [GANSampleGrid(out / "grids", num_images=64, every=grid_every, seed=seed)]
+    if max_seconds is not None:
+        callbacks.append(_time_limit(max_seconds))
+    start = time.perf_counter()
+    history = gan.fit(images, epochs=epochs, batch_size=batch_size, callbacks=callbacks,
+                      verbose=verbose)
+    seconds = time.perf_counter() - start
+    done = len(history.history.get("d_loss", []))
+    steps = int(gan.g_optimizer.iterations.numpy())
+    used_batch = batch_size or 64
+
+    generated = gan.generate(samples, seed=seed + 1)
+    report = metrics.gan_quality(classifier, generated, real_features=real_features)
+    report.update({
+        "data": data,
+        "image_shape": list(dataset.input_shape),
+        "classifier_accuracy": accuracy,
+        "untrained": {k: untrained[k] for k in ("classes_covered", "mean_confidence",
+                                                "frechet_distance")},
+        "fid_improvement": untrained["frechet_distance"] / max(report["frechet_distance"], 1e-9),
+        "epochs": done,
+        "steps": steps,
+        "train_seconds": seconds,
+        "images_per_second": steps * used_batch / seconds if seconds else None,
+        "final_logs": {k: float(v[-1]) for k, v in history.history.items()},
+    })
+    files = {
+        "samples": save_image_grid(generated[:100], out / "samples.png", columns=10),
+        "model": out / "dcgan.keras",
+        "grids": out / "grids",
+        "report": out / "quality.json",
+    }
+    gan.save(files["model"])
+    report["files"] = {k: str(v) for k, v in files.items()}
+    write_json(files["report"], report)
+    return report
+
+
+def run(args) -> int:
+    report = run_job(args.data, out=args.out, epochs=args.epochs, image_size=args.image_size,
+                     max_seconds=args.max_seconds, batch_size=args.batch_size,
+                     latent_dim=args.latent_dim, base_filters=args.base_filters,
+                     samples=args.samples, grid_every=args.grid_every, seed=args.seed,
+                     verbose=0 if args.quiet else 2)
+    shares = " ".join(f"{s:.3f}" for s in report["class_shares"])
+    print()
+    print(f"DCGAN on {report['data']} {tuple(report['image_shape'])}: {report['epochs']} epochs "
+          f"in {report['train_seconds']:.1f} s ({report['images_per_second']:.0f} images/s)")
+    print(f"quality classifier test accuracy: {report['classifier_accuracy']:.4f}")
+    print(f"classes covered (>= {report['min_share']:.0%} of {report['num_samples']} samples): "
+          f"{report['classes_covered']} / {len(report['class_shares'])}")
+    print(f"class shares: {shares}")
+    print(f"mean confidence: {report['mean_confidence']:.3f} "
+          f"(untrained {report['untrained']['mean_confidence']:.3f})")
+    print(f"Frechet distance: {report['frechet_distance']:.2f} "
+          f"(untrained {report['untrained']['frechet_distance']:.2f}, "
+          f"{report['fid_improvement']:.1f}x lower)")
+    for role, path in report["files"].items():
+        print(f"{role:>8}: {path}")
+    return 0
