@@ -68,7 +68,7 @@ class OracleUnreachableError(ValueError):
     """The chief's oracle service did not answer at the given address."""
 
 
-def check_reachable(address, timeout: float = 10.0) -> None:
+def check_reachable(address, timeout: float = 5.0) -> None:
     """Wait up to ``timeout`` seconds for the chief's gRPC channel to become ready.
 
     keras-tuner's client otherwise waits up to an hour on each call.

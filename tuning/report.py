@@ -184,7 +184,12 @@ def write_report(result, directory, *, tuned=None) -> dict:
         json.dump(result.report, f, indent=2, default=str)
     write_trials_csv(result.trials, paths["trials"])
     if result.best_model is not None:
-        result.best_model.save(paths["model"])
+        model = result.best_model
+        if model.optimizer is not None and not model.optimizer.built:
+            # Reloaded from a weights checkpoint: build the optimizer's slots so the
+            # saved file reloads without a variable-count mismatch warning.
+            model.optimizer.build(model.trainable_variables)
+        model.save(paths["model"])
     plot_objective_by_trial(result.trials, result.objective, result.direction,
                             paths["by_trial"])
     plot_objective_vs_hparams(result.trials, result.objective, paths["vs_hparams"], names=tuned)

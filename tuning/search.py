@@ -210,8 +210,8 @@ def hyperband_budget(max_epochs: int, factor: int, iterations: int = 1) -> int:
     """Number of trials keras-tuner's Hyperband runs for these settings.
 
     Example:
-        >>> hyperband_budget(9, 3)
-        22
+        >>> hyperband_budget(9, 3), hyperband_budget(27, 3)
+        (23, 70)
     """
     bracket0_end = math.ceil(1 + math.log(max_epochs, factor))
     brackets, epochs = 0, max_epochs

@@ -13,8 +13,11 @@ when one does not apply. It also handles keras-tuner pitfalls:
   "/job:localhost"``). A TPU reached over the network (a TPU node, not a TPU VM)
   cannot see the host's disk at all, so it needs a ``gs://`` directory and
   :func:`check_directory` says so before the search starts.
-* Memory: Keras' global state is cleared and garbage collected before every trial
-  (keras-tuner does it when building; the zoo's tuners also do it after each trial).
+* Speed and memory: Keras' global state is cleared and garbage collected before
+  every trial, once (keras-tuner collects twice), and the objects alive when the
+  search starts are frozen out of the collector (``gc.freeze``) for its duration:
+  with TensorFlow loaded a full collection otherwise costs ~0.25 s per call, more
+  than training a small model for an epoch.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import gc
 import logging
 import numbers
 import os
+import warnings
 
 from zoo._validate import check_choice, check_positive_int, suggest
 
@@ -103,17 +107,43 @@ def check_directory(directory, strategy) -> None:
 
 
 def _mixin(base):
-    """Subclass a keras-tuner tuner with the zoo's per-trial hooks."""
+    """Subclass a keras-tuner tuner with a cheaper per-trial clean-up."""
 
     class ZooTuner(base):
-        __doc__ = f"``keras_tuner.{base.__name__}`` with memory clean-up and trial hooks."
+        __doc__ = f"``keras_tuner.{base.__name__}`` with cheaper per-trial clean-up."
 
-        def on_trial_end(self, trial):
-            super().on_trial_end(trial)
+        def search(self, *fit_args, **fit_kwargs):
+            # Freeze the objects alive now (TensorFlow, Keras, the data) out of the
+            # garbage collector's reach for the search: every trial's clear_session
+            # collects garbage, and scanning TensorFlow's heap each time costs more than
+            # a small trial's training. Objects created by the trials are still collected.
+            gc.freeze()
+            try:
+                with warnings.catch_warnings():
+                    # Hyperband resumes trials from weight checkpoints without optimizer slots.
+                    warnings.filterwarnings("ignore",
+                                            message="Skipping variable loading for optimizer")
+                    return super().search(*fit_args, **fit_kwargs)
+            finally:
+                gc.unfreeze()
+
+        def _try_build(self, hp):
+            # keras-tuner clears the session and then collects garbage a second time;
+            # with TensorFlow loaded each full collection costs ~0.25 s, so do it once.
             import keras
+            from keras_tuner.src import errors
+            from keras_tuner.src.engine.tuner import maybe_compute_model_size
 
-            keras.backend.clear_session()
-            gc.collect()
+            keras.backend.clear_session(free_memory=True)
+            model = self._build_hypermodel(hp)
+            if not isinstance(model, keras.Model):
+                raise errors.FatalTypeError(
+                    "Expected the model-building function, or HyperModel.build() to return a "
+                    f"valid Keras Model instance. Received: {model} of type {type(model)}.")
+            size = maybe_compute_model_size(model)
+            if self.max_model_size and size > self.max_model_size:
+                raise errors.FailedTrialError(f"Oversized model: {size} parameters. Skip model.")
+            return model
 
     ZooTuner.__name__ = f"Zoo{base.__name__}"
     ZooTuner.__qualname__ = ZooTuner.__name__

@@ -1,0 +1,71 @@
+"""Distributed tuning (chief + local workers), worker death, GPU pinning, thread shares."""
+
+import pytest
+
+import zoo
+from tests.tuning._helpers import SMALL, SMALL_RANGES, DyingCNN, small_cnn
+from tuning import distributed, run_search
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return zoo.data.load("digits", seed=0)
+
+
+def test_worker_env_pins_one_gpu_per_worker_and_shares_cpu_threads():
+    gpus = ["0", "1", "2", "3"]
+    envs = [distributed.worker_env(i, 4, gpus=gpus, cpu_count=16, base_env={}) for i in range(4)]
+    assert [e["CUDA_VISIBLE_DEVICES"] for e in envs] == gpus
+    assert {e["TF_NUM_INTRAOP_THREADS"] for e in envs} == {"4"}
+    assert {e["OMP_NUM_THREADS"] for e in envs} == {"4"}
+    assert [e["KERASTUNER_TUNER_ID"] for e in envs] == ["tuner0", "tuner1", "tuner2", "tuner3"]
+    # More workers than GPUs: round robin. No GPU: no CUDA_VISIBLE_DEVICES, 1 thread minimum.
+    assert distributed.worker_env(3, 4, gpus=["0", "1"], cpu_count=2,
+                                  base_env={})["CUDA_VISIBLE_DEVICES"] == "1"
+    cpu_only = distributed.worker_env(0, 4, gpus=[], cpu_count=2, base_env={})
+    assert "CUDA_VISIBLE_DEVICES" not in cpu_only and cpu_only["TF_NUM_INTRAOP_THREADS"] == "1"
+
+
+def test_visible_gpu_ids_follow_the_device_list(monkeypatch):
+    from zoo import distribute
+
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    monkeypatch.setattr(distribute, "_list_gpus", lambda: ["/gpu:0", "/gpu:1", "/gpu:2"])
+    assert distributed.visible_gpu_ids() == ["0", "1", "2"]
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "4,6")
+    assert distributed.visible_gpu_ids() == ["4", "6"]
+
+
+def test_parse_address():
+    assert distributed.parse_address("10.0.0.2:8000") == ("10.0.0.2", 8000)
+    assert distributed.parse_address(":9000") == ("127.0.0.1", 9000)
+    assert distributed.parse_address("localhost") == ("localhost", 8000)
+    for bad in ("host:port", "h:70000", ""):
+        with pytest.raises(ValueError, match="oracle address"):
+            distributed.parse_address(bad)
+
+
+@pytest.mark.slow
+def test_chief_and_two_workers_split_the_trials(tmp_path, digits):
+    result = run_search(small_cnn(digits, seed=0), digits, "random", max_trials=6, max_epochs=3,
+                        directory=tmp_path, seed=0, workers=2)
+    assert len(result.trials) == 6
+    assert all(t["status"] == "COMPLETED" for t in result.trials)
+    per_worker = result.report["trials_per_worker"]
+    assert set(per_worker) == {"tuner0", "tuner1"} and sum(per_worker.values()) == 6
+    assert result.test_metrics["accuracy"] > 0.6
+    assert (tmp_path / "best_model.keras").exists()
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_trial_does_not_stop_the_search(tmp_path, digits):
+    hm = DyingCNN(digits.input_shape, digits.num_classes, seed=0, fixed=dict(SMALL),
+                  ranges=dict(SMALL_RANGES), train_size=len(digits.x_train), die_as="tuner1",
+                  marker=str(tmp_path / "died"))
+    result = run_search(hm, digits, "random", max_trials=4, max_epochs=2, directory=tmp_path,
+                        seed=0, workers=2)
+    assert (tmp_path / "died").exists()  # tuner1 really was SIGKILLed in a trial
+    assert len(result.trials) == 4
+    assert all(t["status"] == "COMPLETED" for t in result.trials)
+    assert sorted(t["attempts"] for t in result.trials) == [1, 1, 1, 2]
+    assert {t["worker"] for t in result.trials} == {"tuner0"}

@@ -1,0 +1,120 @@
+"""Hypermodels: one readable search space, reshaped with fixed / ranges / drop."""
+
+import keras
+import keras_tuner as kt
+import pytest
+
+from tuning import HyperCNN, HyperFNN, HyperLSTM, get_hypermodel, make_schedule
+
+
+def _build(hm, **values):
+    hp = kt.HyperParameters()
+    hp.values.update(values)
+    return hm.build(hp), hp
+
+
+def test_cnn_space_covers_the_issue_list_and_builds_a_compiled_model():
+    hm = HyperCNN((8, 8, 1), 10, train_size=1000, epochs=5)
+    model, hp = _build(hm)
+    names = set(hp.values)
+    assert {"conv_blocks", "filters", "dense_units", "activation", "kernel_initializer",
+            "dropout", "batch_norm", "l2", "optimizer", "learning_rate", "schedule",
+            "batch_size"} <= names
+    assert "momentum" not in hp.values  # adam by default: momentum inactive
+    assert model.output_shape == (None, 10)
+    conv_layers = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [layer.filters for layer in conv_layers] == [32, 64]  # 2 blocks, doubling
+
+
+def test_momentum_is_conditional_on_sgd():
+    hm = HyperFNN((64,), 10)
+    model, hp = _build(hm, optimizer="sgd", momentum=0.8)
+    assert isinstance(model.optimizer, keras.optimizers.SGD)
+    assert float(model.optimizer.momentum) == pytest.approx(0.8)
+    assert hp.is_active("momentum")
+    _, hp = _build(hm, optimizer="adam")
+    assert not hp.is_active("momentum")
+
+
+def test_fixed_ranges_and_drop_reshape_the_space_without_subclassing():
+    hm = HyperCNN((8, 8, 1), 10, fixed={"activation": "elu", "conv_blocks": 1},
+                  ranges={"learning_rate": (1e-4, 1e-3), "filters": [8]}, drop=("schedule",))
+    model, hp = _build(hm)
+    assert hp.values["activation"] == "elu" and hp.values["filters"] == 8
+    assert "schedule" not in hp.values  # dropped: default constant, not tuned
+    space = {p.name: p for p in hp.space}
+    assert type(space["activation"]).__name__ == "Fixed"
+    assert (space["learning_rate"].min_value, space["learning_rate"].max_value) == (1e-4, 1e-3)
+    assert "schedule" not in hm.tuned_names() and "activation" not in hm.tuned_names()
+    assert [layer.filters for layer in model.layers
+            if isinstance(layer, keras.layers.Conv2D)] == [8]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"fixed": {"learning_rate": 0.5}}, r"fixed\['learning_rate'\]=0.5 is outside the range"),
+    ({"fixed": {"activation": "swish"}}, r"fixed\['activation'\]='swish' is outside"),
+    ({"fixed": {"activaton": "relu"}}, "unknown hyperparameter 'activaton'.*'activation'"),
+    ({"ranges": {"learning_rate": (0.0, 1e-2)}}, r"ranges\['learning_rate'\].*low > 0"),
+    ({"ranges": {"filters": []}}, "non-empty list"),
+    ({"drop": ["depth"]}, "unknown hyperparameter 'depth' in `drop`"),
+])
+def test_bad_reshaping_is_refused_naming_the_hyperparameter(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        HyperCNN((8, 8, 1), 10, **kwargs)
+
+
+def test_cnn_depth_is_capped_by_the_input_size():
+    hm = HyperCNN((4, 4, 1), 10)
+    assert hm.space["conv_blocks"].high == 2
+    with pytest.raises(ValueError, match="at most 2 blocks fit"):
+        HyperCNN((4, 4, 1), 10, fixed={"conv_blocks": 3})
+
+
+def test_schedule_hyperparameter_builds_a_keras_schedule_over_the_trial():
+    hm = HyperFNN((64,), 10, train_size=640, epochs=4, fixed={"batch_size": 64})
+    model, _ = _build(hm, schedule="cosine", learning_rate=1e-2)
+    schedule = model.optimizer.learning_rate_schedule if hasattr(
+        model.optimizer, "learning_rate_schedule") else model.optimizer._learning_rate
+    assert isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule)
+    # 10 steps per epoch x 4 epochs: decays to ~0 at step 40.
+    assert float(schedule(0)) == pytest.approx(1e-2)
+    assert float(schedule(40)) == pytest.approx(0.0, abs=1e-6)
+    assert float(make_schedule("exponential", 1.0, 10)(10)) == pytest.approx(0.1, rel=1e-5)
+    assert make_schedule("constant", 0.3, 10) == 0.3
+
+
+def test_batch_size_is_per_replica_unless_global(monkeypatch):
+    import tensorflow as tf
+
+    class FourReplicas:
+        num_replicas_in_sync = 4
+
+    hp = kt.HyperParameters()
+    hp.values["batch_size"] = 32
+    per_replica = HyperFNN((64,), 10)
+    global_ = HyperFNN((64,), 10, batch_size_scope="global")
+    monkeypatch.setattr(tf.distribute, "get_strategy", lambda: FourReplicas())
+    assert per_replica._global_batch_size(hp) == 128
+    assert global_._global_batch_size(hp) == 32
+
+
+def test_lstm_and_registry_lookup():
+    import zoo
+
+    data = zoo.data.load("digits", representation="sequence")
+    hm = get_hypermodel("gru", data, seed=0)
+    assert isinstance(hm, HyperLSTM) and hm.fixed["cell"] == "gru"
+    model, _ = _build(hm)
+    assert any(isinstance(layer, keras.layers.GRU) for layer in model.layers)
+    assert isinstance(get_hypermodel("bilstm", data), HyperLSTM)
+    with pytest.raises(ValueError, match="no hypermodel for model 'cnnn'.*Did you mean 'cnn'"):
+        get_hypermodel("cnnn", data)
+
+
+def test_same_seed_builds_the_same_weights():
+    hm = HyperCNN((8, 8, 1), 10, seed=3)
+    a, _ = _build(hm)
+    w = [v.copy() for v in a.get_weights()]
+    keras.backend.clear_session()
+    b, _ = _build(hm)
+    assert all((x == y).all() for x, y in zip(w, b.get_weights(), strict=True))
