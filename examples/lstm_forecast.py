@@ -78,7 +78,7 @@ def main(argv=None) -> int:
           f"{noise} puts the floor near {noise * np.sqrt(2 / np.pi):.2f})")
     for label, pred in forecasts.items():
         score = mae(pred)
-        print(f"  {label:<22} {score:.3f}   ({1 - score / naive:+.0%} vs naive)")
+        print(f"  {label:<22} {score:.3f}   ({1 - score / naive:.0%} below naive)")
 
     # Forecasts from every 12th test window tile the test period without overlap.
     out = Path(args.out)

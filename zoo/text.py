@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import json
@@ -521,15 +522,17 @@ def load_text(*, window: int = 64, stride: int | None = None, target: str = "seq
     logger.info("text corpus: %d characters, vocabulary of %d, %d training windows",
                 n, vocab.size, len(arrays["train"][0]))
 
-    def on_save(out_dir):
-        return {"vocab": vocab.save(Path(out_dir) / VOCAB_FILE)}
-
     meta = {"vocab": vocab, "texts": texts, "window": window, "stride": stride,
-            "target": target, "on_save": on_save,
+            "target": target, "on_save": functools.partial(_write_vocab, vocab),
             "model_kwargs": {"vocab_size": vocab.size,
                              "return_sequences": target == "sequence"}}
     return Dataset("text", *arrays["train"], *arrays["val"], *arrays["test"],
                    task="multiclass", num_classes=vocab.size, meta=meta)
+
+
+def _write_vocab(vocab: CharVocabulary, out_dir) -> dict:
+    """``Dataset.meta["on_save"]`` of the text data: ``vocab.json`` beside the model."""
+    return {"vocab": vocab.save(Path(out_dir) / VOCAB_FILE)}
 
 
 # ----------------------------------------------------------------------------- model helpers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -144,6 +145,34 @@ def test_perplexity_of_a_uniform_model_is_the_vocabulary_size():
     total, count = text.log_likelihood(model, vocab, "abcdefgh" * 7 + "abc")
     assert count == 58  # every character after the first, scored exactly once
     assert text.perplexity(model, vocab, "ab") == pytest.approx(vocab.size, rel=1e-5)
+
+
+def test_last_step_and_variable_length_models():
+    import keras
+
+    vocab = CharVocabulary.fit("abcdefgh")
+    inputs = keras.Input((8,), dtype="int32")
+    x = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(vocab.size, 4)(inputs))
+    last = keras.Model(inputs, keras.layers.Dense(vocab.size, activation="softmax",
+                                                  kernel_initializer="zeros")(x))
+    total, count = text.log_likelihood(last, vocab, "abcdefgh" * 3)
+    assert count == 24 - 8 and math.exp(-total / count) == pytest.approx(vocab.size, rel=1e-5)
+    with pytest.raises(ValueError, match="too short for the model's window of 8"):
+        text.perplexity(last, vocab, "abc")
+    assert len(text.sample(last, vocab, "abc", 5, seed=0)) == 5
+    free = _uniform_model(vocab, None)
+    assert text.perplexity(free, vocab, "abcdefgh" * 40, context=16) == pytest.approx(
+        vocab.size, rel=1e-5)
+    assert len(text.sample(free, vocab, "abc", 5, seed=0, context=16)) == 5
+
+
+def test_dataset_on_save_writes_the_vocabulary(tmp_path):
+    import pickle
+
+    ds = zoo.data.load("text", window=16, max_chars=20_000)
+    files = ds.meta["on_save"](tmp_path)
+    assert CharVocabulary.load(files["vocab"]) == ds.meta["vocab"]
+    pickle.dumps(ds.meta["on_save"])  # picklable, e.g. for multiprocessing tuners
 
 
 def test_sampling_arguments_are_checked():
