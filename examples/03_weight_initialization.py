@@ -50,6 +50,8 @@ def main(argv=None) -> int:
     import zoo
 
     data = zoo.data.load("digits", representation="flat", seed=args.seed)
+    if args.quick:  # smoke-test budget: a slice of the training split
+        data.x_train, data.y_train = data.x_train[:320], data.y_train[:320]
     inits = {
         "zeros": "zeros",
         "N(0, 1)": lambda: keras.initializers.RandomNormal(stddev=1.0),

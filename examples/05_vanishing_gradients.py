@@ -51,6 +51,8 @@ def main(argv=None) -> int:
     from zoo.callbacks import GradientNormMonitor
 
     data = zoo.data.load("digits", representation="flat", seed=args.seed)
+    if args.quick:  # smoke-test budget: a slice of the training split
+        data.x_train, data.y_train = data.x_train[:320], data.y_train[:320]
     epochs = 2 if args.quick else 15
     lr = 0.05
     configs = {
