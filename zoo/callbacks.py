@@ -220,8 +220,9 @@ class GradientNormMonitor(keras.callbacks.Callback):
     Example:
         >>> monitor = GradientNormMonitor(x_val[:256], y_val[:256], every=10)
         >>> model.fit(x, y, epochs=3, callbacks=[monitor])
-        >>> monitor.latest_norms()
-        OrderedDict([('dense_0', 0.0012), ..., ('output', 0.41)])
+        >>> list(monitor.latest_norms())  # input side first
+        ['dense_0', 'dense_1', 'output']
+        >>> model.history.history["grad_norm_ratio"]  # first / last, per epoch
     """
 
     def __init__(self, x, y, every: int = 50, *, vanishing_ratio: float = 1e-3,
@@ -416,8 +417,7 @@ class ActivationMonitor(keras.callbacks.Callback):
     Example:
         >>> monitor = ActivationMonitor(x_val, every_epoch=1)
         >>> model.fit(x, y, epochs=3, callbacks=[monitor])
-        >>> monitor.latest()
-        OrderedDict([('dense_0_act', {'kind': 'relu', 'dead': 0.03}), ...])
+        >>> monitor.latest()["dense_0_act"]  # e.g. {'kind': 'relu', 'dead': 0.03}
     """
 
     def __init__(self, x, every_epoch: int = 1, *, saturation: float = 0.99,

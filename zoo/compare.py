@@ -221,9 +221,10 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
 
     Example:
         >>> rows = compare("fnn", "digits", {"activation": ["relu", "tanh"]}, epochs=5,
-        ...                seeds=2)
-        >>> [(r["label"], round(r["final_mean"], 3)) for r in rows]
-        [('activation=relu', 0.95), ('activation=tanh', 0.944)]
+        ...                seeds=2, out_dir="runs/compare/act")
+        >>> [r["label"] for r in rows]
+        ['activation=relu', 'activation=tanh']
+        >>> print(format_summary(rows))  # final/best/test mean ± std, wall time
     """
     fn = "compare"
     epochs = check_positive_int(fn, "epochs", epochs)
