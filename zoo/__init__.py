@@ -37,8 +37,8 @@ _EXPORTS = {
 }
 # submodules reachable as attributes (``zoo.data.load``)
 _SUBMODULES = (
-    "callbacks", "data", "initializers", "layers", "losses", "metrics", "models", "optimizers",
-    "plots", "registry", "schedules", "tasks", "training", "compare",
+    "callbacks", "data", "fundamentals", "initializers", "layers", "losses", "metrics", "models",
+    "optimizers", "plots", "registry", "schedules", "series", "tasks", "text", "training", "compare",
 )
 
 __all__ = sorted(_EXPORTS) + list(_SUBMODULES)

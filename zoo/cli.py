@@ -69,7 +69,10 @@ def quiet_tensorflow_import() -> None:
             os.dup2(devnull.fileno(), 2)
             try:
                 import keras  # noqa: F401
-                import tensorflow  # noqa: F401
+                import tensorflow
+
+                # The first device query logs a cuInit error on machines without CUDA.
+                tensorflow.config.list_physical_devices()
             except Exception:  # noqa: BLE001 - re-raised below with stderr restored
                 pass
     finally:
