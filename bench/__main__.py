@@ -354,7 +354,7 @@ def main(argv=None) -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(doc, indent=1, default=str) + "\n")
     MARKDOWN.write_text(render_markdown(doc))
-    print(f"bench: wrote {RESULTS.relative_to(ROOT)} and {MARKDOWN.relative_to(ROOT)}")
+    print(f"bench: wrote {os.path.relpath(RESULTS)} and {os.path.relpath(MARKDOWN)}")
     return 0
 
 

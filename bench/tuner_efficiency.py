@@ -173,7 +173,7 @@ def run(quick: bool = False, *, smoke: bool = False, seeds=None) -> dict:
     import zoo
 
     if smoke:
-        seeds, cap, epochs = seeds or (1,), 6.0, 2
+        seeds, cap, epochs = seeds or (1,), 3.0, 2
     elif quick:
         seeds, cap, epochs = seeds or (1,), 40.0, EPOCHS
     else:

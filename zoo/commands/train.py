@@ -31,6 +31,10 @@ def add_arguments(parser) -> None:
                         help="any factory argument, e.g. --param hidden_units=128,64 (repeatable)")
     parser.add_argument("--data-option", action="append", default=[], metavar="KEY=VALUE",
                         help="data loader option, e.g. --data-option outlier_fraction=0.1")
+    parser.add_argument("--mixed-precision", choices=("auto", "float32", "mixed_float16",
+                                                      "mixed_bfloat16"),
+                        help="dtype policy of the model: auto = mixed_float16 on GPUs with "
+                        "compute capability >= 7.0, mixed_bfloat16 on TPU, float32 on CPU")
     parser.add_argument("--out", required=True, help="output directory")
 
 
@@ -42,6 +46,8 @@ def run(args) -> int:
         model_kwargs["activation"] = args.activation
     if args.initializer:
         model_kwargs["kernel_initializer"] = args.initializer
+    if args.mixed_precision:
+        model_kwargs["mixed_precision"] = args.mixed_precision
     data_options = dict(parse_key_value(p, option="--data-option") for p in args.data_option)
     schedule_kwargs = dict(parse_key_value(p, option="--schedule-arg") for p in args.schedule_arg)
     result = train(args.model, args.data, epochs=args.epochs, batch_size=args.batch_size,

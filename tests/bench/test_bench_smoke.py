@@ -1,0 +1,139 @@
+"""Smoke tests of the benchmark scripts at their smallest size.
+
+They check that every script runs and reports the fields the table, the JSON and
+BENCHMARKS.md need. No timing is asserted: figures from a busy test machine mean
+nothing.
+"""
+
+import json
+import math
+
+import pytest
+
+from bench import __main__ as runner
+
+
+def _finite_positive(value):
+    return value is not None and math.isfinite(value) and value > 0
+
+
+def _check_ratio_row(row, number):
+    assert row["row"] == number and row["title"] and row["results"]
+    for result in row["results"]:
+        assert result["name"]
+        figure = result.get("ratio") or result.get("value")
+        assert set(figure) >= {"median", "min", "max", "n"}
+        assert figure["min"] <= figure["median"] <= figure["max"]
+    json.dumps(row, default=str)  # what latest.json stores
+
+
+def test_factory_overhead_reports_paired_throughputs():
+    from bench import factory_overhead
+
+    row = factory_overhead.run(smoke=True, families=("fnn",))
+    _check_ratio_row(row, 1)
+    (result,) = row["results"]
+    assert result["name"] == "build_fnn" and result["unit"] == "samples/s"
+    assert result["ratio"]["n"] == 2 and result["target"] == 0.98
+    assert _finite_positive(result["a_summary"]["median"])
+    assert _finite_positive(result["b_summary"]["median"])
+    assert "params" in result["note"]
+
+
+def test_hand_written_models_match_the_factories_parameter_for_parameter():
+    from bench import factory_overhead
+
+    for family in ("fnn", "cnn", "lstm"):
+        zoo_net = factory_overhead.zoo_model(family)
+        hand = factory_overhead.hand_model(family, zoo_net)
+        assert zoo_net.count_params() == hand.count_params()
+        assert [w.shape for w in zoo_net.weights] == [w.shape for w in hand.weights]
+
+
+def test_input_pipeline_compares_three_choices_per_family():
+    from bench import input_pipeline
+
+    row = input_pipeline.run(smoke=True, families=("fnn",))
+    _check_ratio_row(row, 2)
+    names = [r["name"] for r in row["results"]]
+    assert names == ["fnn: tf.data vs numpy", "fnn: jit_compile True vs False",
+                     "fnn: steps_per_execution 8 vs 1"]
+    assert all("first epoch" in r["note"] for r in row["results"])
+
+
+def test_tuner_efficiency_reports_time_to_target_and_overhead():
+    from bench import tuner_efficiency
+
+    row = tuner_efficiency.run(smoke=True)
+    _check_ratio_row(row, 4)
+    names = [r["name"] for r in row["results"]]
+    assert any("random / hyperband" in n for n in names)
+    assert any("bayesian / hyperband" in n for n in names)
+    for algorithm in ("hyperband", "random", "bayesian"):
+        (search,) = row["details"][algorithm]
+        assert search["trials"] >= 1 and search["epochs"] >= 1
+        assert 0 <= search["overhead_share"] <= 1 and 0 <= search["tracing_share"] <= 1
+        assert 0 < search["fit_seconds"] <= search["wall_seconds"]
+
+
+@pytest.mark.slow
+def test_distributed_tuning_runs_one_and_two_workers():
+    from bench import distributed_tuning
+
+    row = distributed_tuning.run(smoke=True)
+    _check_ratio_row(row, 5)
+    (result,) = row["results"]
+    assert result["a"] == "2 workers" and result["b"] == "1 worker"
+    assert _finite_positive(result["ratio"]["median"]) and result["target"] == 1.6
+
+
+@pytest.mark.slow
+def test_memory_measures_both_searches_in_fresh_processes():
+    from bench import memory
+
+    row = memory.run(smoke=True)
+    _check_ratio_row(row, 6)
+    long, short = row["details"]["long"], row["details"]["short"]
+    assert long["trials"] == 2 and short["trials"] == 1
+    assert len(long["rss_after_trial_mib"]) == 2
+    assert long["peak_rss_mib"] > 100 and short["peak_rss_mib"] > 100  # TensorFlow is loaded
+
+
+def test_accelerator_names_its_device(capsys):
+    from bench import accelerator
+
+    row = accelerator.run(smoke=True, workloads=("cnn",))
+    assert row["device"] and row["policy"] == "float32"  # this CI machine has no GPU
+    assert "running on" in capsys.readouterr().out
+    _check_ratio_row(dict(row, row=0), 0)
+
+
+def test_runner_writes_json_and_markdown(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(runner, "ROWS", {1: ("tests.bench._fake_row", "Fake row"),
+                                         2: ("bench.no_such_row", "Missing row")})
+    monkeypatch.setattr(runner, "RESULTS", tmp_path / "latest.json")
+    monkeypatch.setattr(runner, "MARKDOWN", tmp_path / "BENCHMARKS.md")
+    assert runner.main(["--quick"]) == 0
+    doc = json.loads((tmp_path / "latest.json").read_text())
+    assert doc["mode"] == "quick" and doc["machine"]["cpu_count"] >= 1
+    assert doc["versions"]["tensorflow"] and doc["devices"]
+    fake = doc["rows"]["1"]
+    assert fake["status"] == "ok" and fake["results"][0]["ratio"]["median"] == 1.5
+    assert fake["results"][0]["ratio"]["min"] == 1.4 and fake["results"][0]["met"] is True
+    assert doc["rows"]["2"]["status"].startswith("not available")
+    markdown = (tmp_path / "BENCHMARKS.md").read_text()
+    assert "| 1 | Fake row | 1.5x | 1.4-1.6 | 3 | >= 1.3 | yes |" in markdown
+    assert "not available" in markdown and "not been run on an accelerator" in markdown
+    out = capsys.readouterr().out
+    assert "Fake row" in out and "1.5x" in out
+
+    # Running one row keeps the others from the previous latest.json.
+    assert runner.main(["--rows", "1"]) == 0
+    doc = json.loads((tmp_path / "latest.json").read_text())
+    assert set(doc["rows"]) == {"1", "2"} and doc["rows"]["1"]["mode"] == "full"
+
+
+def test_runner_refuses_unknown_rows():
+    with pytest.raises(SystemExit, match="no row 9"):
+        runner.parse_rows("1,9")
+    assert runner.parse_rows(None) == sorted(runner.ROWS)
