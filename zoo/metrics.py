@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import warnings
 
 import numpy as np
 
@@ -104,7 +105,9 @@ def frechet_distance(features_a, features_b) -> float:
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     cov_a, cov_b = np.atleast_2d(cov_a), np.atleast_2d(cov_b)
-    covmean, _ = linalg.sqrtm(cov_a @ cov_b, disp=False)
+    with warnings.catch_warnings():  # singular products are handled just below
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        covmean, _ = linalg.sqrtm(cov_a @ cov_b, disp=False)
     if not np.all(np.isfinite(covmean)):  # near-singular product: regularise slightly
         eps = np.eye(len(cov_a)) * 1e-6
         covmean = linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
