@@ -1,8 +1,8 @@
 """zoo: ready-to-fit Keras 3 models with pluggable initializers, losses and tuning.
 
-The public API is listed in ``__all__`` and loaded on first use (PEP 562), so that
-``import zoo`` and the ``zoo`` command start without importing TensorFlow until a
-model, loss or data set is actually needed.
+``import zoo`` registers every custom Keras object of the package (the DCGAN
+model, losses, schedules, callbacks), so a model saved with them reloads with
+``keras.saving.load_model(path, safe_mode=True)`` after a plain ``import zoo``.
 
 Example:
     >>> import zoo
@@ -11,49 +11,85 @@ Example:
     >>> history = model.fit(data.x_train, data.y_train, epochs=1, verbose=0)
 """
 
-from __future__ import annotations
+from zoo._tf import import_tensorflow_quietly as _import_tensorflow_quietly
 
-import importlib
+_import_tensorflow_quietly()
+
+# Importing these modules registers their Keras-serializable classes.
+from zoo import (  # noqa: E402
+    callbacks,
+    compare,
+    data,
+    fundamentals,
+    gan_callbacks,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    plots,
+    registry,
+    schedules,
+    series,
+    tasks,
+    text,
+    training,
+)
+from zoo.callbacks import default_callbacks  # noqa: E402
+from zoo.gan_callbacks import GANSampleGrid  # noqa: E402
+from zoo.models import (  # noqa: E402
+    DCGAN,
+    build_bilstm,
+    build_cnn,
+    build_dcgan,
+    build_fnn,
+    build_gru,
+    build_lstm,
+)
+from zoo.models.dcgan import build_discriminator, build_generator  # noqa: E402
+from zoo.optimizers import build_optimizer  # noqa: E402
+from zoo.registry import create_model, get_spec, list_models, register_model  # noqa: E402
+from zoo.schedules import get_schedule  # noqa: E402
+from zoo.training import train  # noqa: E402
 
 __version__ = "0.1.0"
 
-# public name -> module that defines it
-_EXPORTS = {
-    "build_fnn": "zoo.models",
-    "build_cnn": "zoo.models",
-    "build_lstm": "zoo.models",
-    "build_gru": "zoo.models",
-    "build_bilstm": "zoo.models",
-    "build_dcgan": "zoo.models",
-    "DCGAN": "zoo.models",
-    "create_model": "zoo.registry",
-    "get_spec": "zoo.registry",
-    "list_models": "zoo.registry",
-    "register_model": "zoo.registry",
-    "train": "zoo.training",
-    "build_optimizer": "zoo.optimizers",
-    "get_schedule": "zoo.schedules",
-    "default_callbacks": "zoo.callbacks",
-}
-# submodules reachable as attributes (``zoo.data.load``)
-_SUBMODULES = (
-    "callbacks", "data", "fundamentals", "initializers", "layers", "losses", "metrics", "models",
-    "optimizers", "plots", "registry", "schedules", "series", "tasks", "text", "training", "compare",
-)
-
-__all__ = sorted(_EXPORTS) + list(_SUBMODULES)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f"zoo.{name}")
-    else:
-        raise AttributeError(f"module 'zoo' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__all__ = [
+    "DCGAN",
+    "GANSampleGrid",
+    "build_bilstm",
+    "build_cnn",
+    "build_dcgan",
+    "build_discriminator",
+    "build_fnn",
+    "build_generator",
+    "build_gru",
+    "build_lstm",
+    "build_optimizer",
+    "callbacks",
+    "compare",
+    "create_model",
+    "data",
+    "default_callbacks",
+    "fundamentals",
+    "gan_callbacks",
+    "get_schedule",
+    "get_spec",
+    "initializers",
+    "layers",
+    "list_models",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+    "plots",
+    "register_model",
+    "registry",
+    "schedules",
+    "series",
+    "tasks",
+    "text",
+    "train",
+    "training",
+]

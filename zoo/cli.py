@@ -53,33 +53,10 @@ def build_parser(modules: dict | None = None) -> argparse.ArgumentParser:
 
 
 def quiet_tensorflow_import() -> None:
-    """Import TensorFlow and Keras with the C++ start-up chatter kept off stderr.
+    """Import TensorFlow without its start-up chatter (see ``zoo._tf``)."""
+    from zoo._tf import import_tensorflow_quietly
 
-    TensorFlow's absl logging writes INFO lines to file descriptor 2 before any
-    log-level setting applies, so the only way to keep a user error down to one
-    line is to point fd 2 elsewhere during the import. An import that fails is
-    retried with stderr intact so the real error shows.
-    """
-    if "tensorflow" in sys.modules:
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            try:
-                import keras  # noqa: F401
-                import tensorflow
-
-                # The first device query logs a cuInit error on machines without CUDA.
-                tensorflow.config.list_physical_devices()
-            except Exception:  # noqa: BLE001 - re-raised below with stderr restored
-                pass
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-    import keras  # noqa: F401,F811
-    import tensorflow  # noqa: F401,F811
+    import_tensorflow_quietly()
 
 
 def _user_errors() -> tuple:
