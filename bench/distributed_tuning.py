@@ -68,13 +68,13 @@ def run(quick: bool = False, *, smoke: bool = False) -> dict:
     """Measure the row; returns ``{"row", "title", "results", "notes"}``.
 
     Args:
-        quick: 1 pair of 6-trial searches (full: 3 pairs of 12 trials, 2 epochs each).
+        quick: 1 pair of 4-trial searches (full: 3 pairs of 12 trials, 2 epochs each).
         smoke: 1 pair of 2-trial, 1-epoch searches.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import zoo
 
-    pairs, trials, epochs = (1, 2, 1) if smoke else (1, 6, 2) if quick else (3, 12, 2)
+    pairs, trials, epochs = (1, 2, 1) if smoke else (1, 4, 2) if quick else (3, 12, 2)
     dataset = zoo.data.load("digits", representation="image", seed=0)
     per_trial = {1: [], 2: []}
     with tempfile.TemporaryDirectory(prefix="zoo_bench_dist_") as tmp:

@@ -176,8 +176,11 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
     all_callbacks += list(callbacks or [])
     logger.info("training %s on %s", model, dataset.summary())
     start = time.perf_counter()
-    fit = net.fit(dataset.x_train, dataset.y_train, validation_data=(dataset.x_val, dataset.y_val),
-                  epochs=epochs, batch_size=batch_size, callbacks=all_callbacks, verbose=verbose)
+    pipeline = input_pipeline(dataset, batch_size=batch_size, seed=seed)
+    inputs = (dict(x=pipeline[0], validation_data=pipeline[1], shuffle=False) if pipeline else
+              dict(x=dataset.x_train, y=dataset.y_train, batch_size=batch_size,
+                   validation_data=(dataset.x_val, dataset.y_val)))
+    fit = net.fit(**inputs, epochs=epochs, callbacks=all_callbacks, verbose=verbose)
     wall = time.perf_counter() - start
     test_metrics = net.evaluate(dataset.x_test, dataset.y_test, batch_size=256, verbose=0,
                                 return_dict=True)
@@ -197,6 +200,38 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
     if out_dir is not None:
         result.files = save_result(result, out_dir)
     return result
+
+
+def input_pipeline(dataset, *, batch_size: int, seed: int = 0):
+    """``(train, validation)`` ``tf.data`` pipelines for ``fit`` from a data set's arrays.
+
+    Training data go through ``cache -> shuffle (seeded, every epoch) -> batch ->
+    prefetch``, validation data through ``batch -> cache -> prefetch``. On in-memory
+    arrays this trains 1.1x-1.4x faster on CPU than handing the NumPy arrays to
+    ``fit`` (``python -m bench --rows 2``, see BENCHMARKS.md).
+
+    Args:
+        dataset: A :class:`zoo.data.Dataset`.
+        batch_size: Batch size.
+        seed: Shuffle seed.
+
+    Returns:
+        ``(train, validation_data)`` to pass to ``model.fit(train, validation_data=...)``,
+        or ``None`` when the data are not all NumPy arrays (then ``fit`` takes them as
+        they are).
+    """
+    arrays = (dataset.x_train, dataset.y_train, dataset.x_val, dataset.y_val)
+    if not all(isinstance(a, np.ndarray) for a in arrays):
+        return None
+    import tensorflow as tf
+
+    x, y, x_val, y_val = arrays
+    train_ds = (tf.data.Dataset.from_tensor_slices((x, y)).cache()
+                .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+                .batch(batch_size).prefetch(tf.data.AUTOTUNE))
+    val_ds = (tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size).cache()
+              .prefetch(tf.data.AUTOTUNE))
+    return train_ds, val_ds
 
 
 def build_schedule(name, *, learning_rate=None, epochs: int, steps_per_epoch: int, **kwargs):

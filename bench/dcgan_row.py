@@ -1,0 +1,59 @@
+"""Row 3: the zoo DCGAN's train step against the keras.io example's, as paired runs.
+
+The measurement itself is ``bench.dcgan_vs_keras_io.run`` (written with the
+DCGAN): one call trains both GANs alternately (same architecture, data and batch
+size) and returns the ratio of images/s, zoo / keras.io. This row repeats short
+calls so the table gets a median and a min-max over several pairs. Target: 1.3x.
+"""
+
+from __future__ import annotations
+
+from bench._timing import summary
+
+TITLE = "DCGAN train step: zoo vs the keras.io example (images/s)"
+TARGET = 1.3
+
+
+def run(quick: bool = False, *, smoke: bool = False) -> dict:
+    """Measure the row; returns ``{"row", "title", "results", "notes"}``.
+
+    Args:
+        quick: 2 calls of the short measurement (full: 5).
+        smoke: 1 call.
+
+    Raises:
+        bench.__main__.NotAvailable: ``bench.dcgan_vs_keras_io`` is missing.
+    """
+    try:
+        from bench import dcgan_vs_keras_io
+    except ModuleNotFoundError as exc:
+        from bench.__main__ import NotAvailable
+
+        raise NotAvailable(f"bench/dcgan_vs_keras_io.py is missing ({exc})") from None
+    calls = 1 if smoke else 2 if quick else 5
+    outs = [dcgan_vs_keras_io.run(quick=True) for _ in range(calls)]
+    ratios = [o["ratio"] for o in outs]
+    r = summary(ratios)
+    first = outs[0]
+    result = {
+        "name": f"DCGAN {'x'.join(map(str, first.get('image_shape', [])))}, batch "
+                f"{first.get('batch_size')}: zoo / keras.io", "unit": "x", "ratio": r,
+        "a": "zoo", "b": "keras.io", "side_unit": "images/s",
+        "a_summary": summary([o["zoo_images_per_second"] for o in outs]),
+        "b_summary": summary([o["keras_io_images_per_second"] for o in outs]),
+        "target": TARGET, "target_text": f">= {TARGET}",
+        "met": None if r["median"] is None else r["median"] >= TARGET,
+        "note": f"{calls} calls of bench.dcgan_vs_keras_io.run(quick=True), each "
+                f"{first.get('images_per_side')} images per side, alternating; zoo "
+                f"jit_compile={first.get('jit_compile')}"}
+    return {"row": 3, "title": TITLE, "results": [result], "details": outs,
+            "notes": ["measurement by bench/dcgan_vs_keras_io.py (the DCGAN's own script); "
+                      "the keras.io side generates the fake batch twice per step"]}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    from bench.__main__ import print_rows
+
+    print_rows([run(quick="--quick" in sys.argv)])
