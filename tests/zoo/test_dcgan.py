@@ -46,6 +46,9 @@ def test_generator_and_discriminator_shapes(shape, start):
     (lambda: build_dcgan((8, 8, 1), data_range=(0, 2)), "data_range"),
     (lambda: build_dcgan((8, 8, 1), label_smoothing=1.0), "label_smoothing"),
     (lambda: build_discriminator((8, 8, 1), dropout=1.5), "dropout"),
+    (lambda: build_dcgan((8, 8, 1), ema_decay=1.0), "build_dcgan: `ema_decay`"),
+    (lambda: DCGAN(build_generator(4, (8, 8, 1)), build_discriminator((8, 8, 1)),
+                   ema_decay=-0.5), "DCGAN: `ema_decay`"),
 ])
 def test_bad_arguments_are_refused(call, match):
     with pytest.raises(ValueError, match=match):
@@ -78,7 +81,7 @@ def test_data_range_is_inferred_and_generate_uses_it(digits16, scale, expected):
     images = gan.generate(10, seed=0)
     assert images.shape == (10, 16, 16, 1)
     assert images.min() >= expected[0] and images.max() <= expected[1]
-    raw = np.asarray(gan(gan.sample_latent(10, seed=0)))  # the generator's [-1, 1]
+    raw = np.asarray(gan(gan.sample_latent(10, seed=0)))  # the EMA generator's [-1, 1]
     low, high = expected
     np.testing.assert_allclose(images, (raw + 1) / 2 * (high - low) + low, rtol=1e-5, atol=1e-4)
 
@@ -138,6 +141,8 @@ def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, di
     np.save(tmp_path / "latent.npy", latent)
     np.save(tmp_path / "x.npy", digits16[:64])
     expected = gan.generate(latent=latent)
+    expected_raw = gan.generate(latent=latent, use_ema=False)
+    assert np.abs(expected - expected_raw).max() > 1e-4  # the average is not the generator
     script = textwrap.dedent(f"""
         import json, os
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
@@ -146,11 +151,16 @@ def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, di
         gan = keras.saving.load_model({str(path)!r}, safe_mode=True)
         latent = np.load({str(tmp_path / "latent.npy")!r})
         np.save({str(tmp_path / "reloaded.npy")!r}, gan.generate(latent=latent))
+        np.save({str(tmp_path / "reloaded_raw.npy")!r}, gan.generate(latent=latent, use_ema=False))
+        ema_before = [w.numpy().copy() for w in gan.ema_generator.weights]
         before = [int(gan.d_optimizer.iterations.numpy()), int(gan.g_optimizer.iterations.numpy())]
         m = [float(np.abs(v.numpy()).sum()) for v in gan.g_optimizer.variables[2:4]]
         gan.fit(np.load({str(tmp_path / "x.npy")!r}), epochs=1, batch_size=32, verbose=0)
         after = [int(gan.d_optimizer.iterations.numpy()), int(gan.g_optimizer.iterations.numpy())]
+        ema_moved = any(not np.array_equal(a, w.numpy())
+                        for a, w in zip(ema_before, gan.ema_generator.weights))
         print(json.dumps({{"type": type(gan).__name__, "range": list(gan.data_range),
+                          "ema_decay": gan.ema_decay, "ema_moved": ema_moved,
                           "before": before, "after": after, "moments": m,
                           "lr": float(gan.g_optimizer.learning_rate.numpy()),
                           "smoothing": gan.label_smoothing}}))
@@ -160,6 +170,8 @@ def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, di
     assert proc.returncode == 0, proc.stderr[-3000:]
     info = json.loads(proc.stdout.strip().splitlines()[-1])
     np.testing.assert_array_equal(np.load(tmp_path / "reloaded.npy"), expected)
+    np.testing.assert_array_equal(np.load(tmp_path / "reloaded_raw.npy"), expected_raw)
+    assert info["ema_decay"] == pytest.approx(0.999) and info["ema_moved"]
     assert info["type"] == "DCGAN" and info["range"] == [0.0, 1.0]
     assert info["before"] == [8, 8] and info["after"] == [10, 10]
     assert all(m > 0 for m in info["moments"])  # Adam moments restored, not fresh zeros
@@ -184,3 +196,53 @@ def test_registry_and_custom_compile(digits16):
         custom.compile(d_optimizer=shared, g_optimizer=shared)
     with pytest.raises(ValueError, match="generator makes images of shape"):
         DCGAN(build_generator(4, (8, 8, 1)), build_discriminator((16, 16, 1)))
+
+
+def test_ema_update_follows_the_formula_with_warm_up(digits16):
+    """After each generator step t: a <- d a + (1 - d) w, d = min(ema_decay, (1 + t) / (10 + t))."""
+    import keras
+
+    gan = _small(ema_decay=0.2, steps_per_execution=1)
+    assert gan.ema_generator is not None and gan.ema_generator is not gan.generator
+    assert len(gan.ema_generator.weights) == len(gan.generator.weights)  # BN statistics too
+    snapshots = [[w.numpy().copy() for w in gan.generator.weights]]
+
+    class Record(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            snapshots.append([w.numpy().copy() for w in self.model.generator.weights])
+
+    gan.fit(digits16[:96], epochs=1, batch_size=32, shuffle=False, verbose=0,
+            callbacks=[Record()])
+    assert len(snapshots) == 4
+    expected = snapshots[0]  # the average starts at the initial weights
+    for t, weights in enumerate(snapshots[1:], start=1):
+        decay = min(0.2, (1 + t) / (10 + t))  # 2/11 and then 0.2: both branches
+        expected = [decay * a + (1 - decay) * w for a, w in zip(expected, weights, strict=True)]
+    for average, value in zip(gan.ema_generator.weights, expected, strict=True):
+        np.testing.assert_allclose(average.numpy(), value, rtol=1e-5, atol=1e-6)
+    moved = np.abs(snapshots[-1][0] - snapshots[0][0]).max()
+    assert np.abs(gan.ema_generator.weights[0].numpy() - snapshots[-1][0]).max() < moved
+
+
+def test_generate_uses_the_average_and_ema_can_be_disabled(digits16):
+    gan = _small(steps_per_execution=4)
+    gan.fit(digits16[:128], epochs=2, batch_size=32, verbose=0)
+    latent = gan.sample_latent(8, seed=2)
+    ema = gan.generate(latent=latent)
+    raw = gan.generate(latent=latent, use_ema=False)
+    for images, net in ((ema, gan.ema_generator), (raw, gan.generator)):  # data in [0, 1]
+        np.testing.assert_allclose(images, np.asarray(net(latent, training=False)) * 0.5 + 0.5,
+                                   atol=1e-6)
+    assert np.abs(ema - raw).max() > 1e-4
+    gan.reset_ema()
+    np.testing.assert_allclose(gan.generate(latent=latent), raw, atol=1e-6)
+    with pytest.raises(TypeError, match="use_ema"):
+        gan.generate(2, use_ema="yes")
+
+    plain = _small(ema_decay=None, steps_per_execution=4)
+    assert plain.ema_generator is None and plain.get_config()["ema_decay"] is None
+    plain.fit(digits16[:64], epochs=1, batch_size=32, verbose=0)
+    np.testing.assert_array_equal(plain.generate(latent=latent),
+                                  plain.generate(latent=latent, use_ema=False))
+    with pytest.raises(ValueError, match="ema_decay=None"):
+        plain.reset_ema()

@@ -13,8 +13,9 @@ learning with deep convolutional generative adversarial networks":
 
 :class:`DCGAN` alternates one discriminator and one generator update per batch
 inside ``fit``, generating each fake batch once (the keras.io example generates
-it twice), and saves and reloads with both optimizers' state, so a reloaded GAN
-continues training where it stopped.
+it twice), keeps an exponential moving average of the generator's weights for
+sampling (``ema_decay``), and saves and reloads with both optimizers' state and
+the average, so a reloaded GAN continues training where it stopped.
 
 Example:
     >>> import zoo
@@ -54,6 +55,8 @@ DATA_RANGES = ((0.0, 1.0), (0.0, 255.0), (-1.0, 1.0))
 MAX_AUTO_STEPS = 4
 #: Default batch size of :meth:`DCGAN.fit` for arrays (tuned on the digits at 16x16).
 DEFAULT_BATCH_SIZE = 64
+#: Default decay of the generator's weight average used for sampling.
+DEFAULT_EMA_DECAY = 0.999
 
 # --------------------------------------------------------------------------- checks
 
@@ -122,6 +125,33 @@ def _check_data_range(fn, data_range):
     raise ValueError(
         f"{fn}: unknown data_range={data_range!r}; expected 'auto', (0, 1), (0, 255) or (-1, 1)"
     )
+
+
+def _check_ema_decay(fn, ema_decay):
+    if ema_decay is None:
+        return None
+    return check_number(fn, "ema_decay", ema_decay, low=0.0, high=1.0, high_inclusive=False)
+
+
+def _ema_copy(fn, generator):
+    """A structural copy of ``generator`` holding the same weights, for the EMA."""
+    try:
+        copy = keras.models.clone_model(generator)
+    except (TypeError, ValueError):  # a subclassed generator: rebuild it from its config
+        try:
+            copy = generator.__class__.from_config(generator.get_config())
+            copy.build(generator.input_shape)
+        except Exception as exc:  # noqa: BLE001 - reported with the fix below
+            raise ValueError(
+                f"{fn}: could not copy the generator for the weight average ({exc}); give the "
+                "generator a get_config/from_config, or pass ema_decay=None") from None
+    copy.name = f"{generator.name}_ema"
+    if [tuple(w.shape) for w in copy.weights] != [tuple(w.shape) for w in generator.weights]:
+        raise ValueError(f"{fn}: the copy of the generator for the weight average has other "
+                         "weights than the generator; pass ema_decay=None")
+    copy.trainable = False
+    copy.set_weights(generator.get_weights())
+    return copy
 
 
 # ------------------------------------------------------------------------- networks
@@ -323,6 +353,17 @@ class DCGAN(keras.Model):
         discriminator: A ``keras.Model`` from images to one logit
             (see :func:`build_discriminator`).
         data_range: ``"auto"``, ``(0, 1)``, ``(0, 255)`` or ``(-1, 1)``.
+        ema_decay: Decay of an exponential moving average (EMA) of the
+            generator's weights, kept in ``gan.ema_generator`` and used for
+            sampling (``generate``, ``call`` outside training); ``None`` keeps no
+            average. After each generator update every weight ``w`` (batch-norm
+            statistics included) moves its average ``a`` by
+            ``a <- d * a + (1 - d) * w`` with the warm-up
+            ``d = min(ema_decay, (1 + t) / (10 + t))`` at generator step ``t``, so
+            the early average is not stuck at the initial weights. Averaging
+            smooths the oscillation of adversarial training (Yazıcı et al. 2019,
+            "The unusual effectiveness of averaging in GAN training"; the
+            ``G_ema`` of Karras et al.'s ProGAN/StyleGAN).
         seed: Int seed of the latent vectors drawn during training.
         name: Model name.
 
@@ -335,8 +376,8 @@ class DCGAN(keras.Model):
         dict_keys(['d_acc_fake', 'd_acc_real', 'd_loss', 'g_loss'])
     """
 
-    def __init__(self, generator, discriminator, *, data_range="auto", seed=None, name="dcgan",
-                 **kwargs):
+    def __init__(self, generator, discriminator, *, data_range="auto", ema_decay=DEFAULT_EMA_DECAY,
+                 seed=None, name="dcgan", **kwargs):
         fn = "DCGAN"
         for label, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model):
@@ -350,11 +391,14 @@ class DCGAN(keras.Model):
                 f"{fn}: the generator makes images of shape {generator.output_shape[1:]} but the "
                 f"discriminator takes {discriminator.input_shape[1:]}")
         data_range = _check_data_range(fn, data_range)
+        ema_decay = _check_ema_decay(fn, ema_decay)
         if seed is not None:
             check_positive_int(fn, "seed", seed, allow_zero=True)
         super().__init__(name=name, **kwargs)
         self.generator = generator
         self.discriminator = discriminator
+        self.ema_decay = ema_decay
+        self.ema_generator = None if ema_decay is None else _ema_copy(fn, generator)
         self.latent_dim = int(generator.input_shape[-1])
         self.image_shape = tuple(int(d) for d in generator.output_shape[1:])
         self._data_range = data_range
@@ -461,12 +505,14 @@ class DCGAN(keras.Model):
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "data_range": (self._data_range if isinstance(self._data_range, str)
                            else list(self._data_range)),
+            "ema_decay": self.ema_decay,
             "seed": self.seed,
         }
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
+        config.setdefault("ema_decay", None)  # saved before the weight average existed
         generator = keras.saving.deserialize_keras_object(config.pop("generator"))
         discriminator = keras.saving.deserialize_keras_object(config.pop("discriminator"))
         return cls(generator, discriminator, **config)
@@ -477,8 +523,43 @@ class DCGAN(keras.Model):
     # -- forward ---------------------------------------------------------------------
 
     def call(self, inputs, training=False):
-        """Latent vectors -> images in [-1, 1] (the generator's own range)."""
-        return self.generator(inputs, training=training)
+        """Latent vectors -> images in [-1, 1] (the generator's own range).
+
+        Outside training the weight-averaged generator answers when there is one
+        (as in :meth:`generate`); with ``training=True`` the trained generator.
+        """
+        if training:
+            return self.generator(inputs, training=True)
+        return self.sampling_generator(inputs, training=False)
+
+    @property
+    def sampling_generator(self):
+        """The generator used for sampling: ``ema_generator`` if kept, else ``generator``."""
+        return self.generator if self.ema_generator is None else self.ema_generator
+
+    def reset_ema(self):
+        """Copy the generator's current weights into the weight average.
+
+        Call it after setting the generator's weights by hand (e.g. loading
+        pre-trained ones), so sampling starts from them.
+
+        Raises:
+            ValueError: the model keeps no average (``ema_decay=None``).
+        """
+        if self.ema_generator is None:
+            raise ValueError("DCGAN.reset_ema: this DCGAN keeps no weight average "
+                             "(ema_decay=None)")
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights,
+                                   strict=True):
+            average.assign(weight)
+
+    def _update_ema(self):
+        """``a <- d a + (1 - d) w`` for every generator weight, with warm-up of ``d``."""
+        step = ops.cast(self.g_optimizer.iterations, "float32")
+        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights,
+                                   strict=True):
+            average.assign(average + (1.0 - decay) * (ops.cast(weight, average.dtype) - average))
 
     def sample_latent(self, n, seed=None):
         """Draw ``n`` standard-normal latent vectors with numpy; same seed, same vectors.
@@ -490,7 +571,7 @@ class DCGAN(keras.Model):
         rng = np.random.default_rng(seed)
         return rng.standard_normal((n, self.latent_dim)).astype("float32")
 
-    def generate(self, n=None, seed=None, *, latent=None, batch_size=256):
+    def generate(self, n=None, seed=None, *, latent=None, batch_size=256, use_ema=True):
         """Generate images in the training data's range.
 
         Args:
@@ -498,6 +579,9 @@ class DCGAN(keras.Model):
             seed: Seed of the latent vectors; the same seed gives the same images.
             latent: Explicit latent vectors ``(n, latent_dim)`` instead of ``n``/``seed``.
             batch_size: Images generated per generator call.
+            use_ema: Sample from the weight-averaged generator (``ema_generator``)
+                when the model keeps one; ``False`` samples from the trained
+                generator's current weights.
 
         Returns:
             A float32 numpy array ``(n, H, W, C)`` in ``data_range`` (in [-1, 1]
@@ -520,7 +604,9 @@ class DCGAN(keras.Model):
             raise ValueError(f"{fn}: `latent` must have shape (n, {self.latent_dim}), "
                              f"received shape {latent.shape}")
         batch_size = check_positive_int(fn, "batch_size", batch_size)
-        parts = [ops.convert_to_numpy(self.generator(latent[i:i + batch_size], training=False))
+        check_bool(fn, "use_ema", use_ema)
+        generator = self.sampling_generator if use_ema else self.generator
+        parts = [ops.convert_to_numpy(generator(latent[i:i + batch_size], training=False))
                  for i in range(0, len(latent), batch_size)]
         images = np.concatenate(parts, axis=0) if parts else np.zeros((0, *self.image_shape))
         return self.from_generator_range(images)
@@ -562,6 +648,8 @@ class DCGAN(keras.Model):
             g_loss = self.loss_fn(ops.ones_like(g_logits), g_logits)
         g_grads = g_tape.gradient(g_loss, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
+        if self.ema_generator is not None:
+            self._update_ema()
 
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
@@ -700,7 +788,7 @@ def build_dcgan(image_shape, latent_dim=100, *, base_filters=32, discriminator_f
                 kernel_size=4, upsamples="auto", batch_norm=True, activation="relu",
                 dropout=0.3, discriminator_batch_norm=False, kernel_initializer=None,
                 data_range="auto", learning_rate=2e-4, beta_1=0.5, label_smoothing=0.0,
-                jit_compile="auto", steps_per_execution=8, compile=True, seed=None,
+                ema_decay=DEFAULT_EMA_DECAY, jit_compile="auto", steps_per_execution=8, compile=True, seed=None,
                 name="dcgan"):
     """Build a compiled :class:`DCGAN` for images of ``image_shape``.
 
@@ -723,6 +811,8 @@ def build_dcgan(image_shape, latent_dim=100, *, base_filters=32, discriminator_f
         learning_rate: Adam learning rate of both networks.
         beta_1: Adam ``beta_1`` (0.5 in the DCGAN paper).
         label_smoothing: One-sided label smoothing of the real targets.
+        ema_decay: Decay of the generator's weight average used for sampling
+            (see :class:`DCGAN`); ``None`` samples from the trained weights.
         jit_compile: XLA-compile the train step (``"auto"``: only with a GPU/TPU;
             XLA convolutions on CPU were 10x slower in our measurements).
         steps_per_execution: Train steps per compiled call (8 cuts the per-step
@@ -755,6 +845,7 @@ def build_dcgan(image_shape, latent_dim=100, *, base_filters=32, discriminator_f
     check_number(fn, "label_smoothing", label_smoothing, low=0.0, high=1.0, high_inclusive=False)
     check_bool(fn, "compile", compile)
     data_range = _check_data_range(fn, data_range)
+    ema_decay = _check_ema_decay(fn, ema_decay)
     if seed is not None:
         check_positive_int(fn, "seed", seed, allow_zero=True)
     generator = build_generator(latent_dim, image_shape, base_filters=base_filters,
@@ -766,7 +857,8 @@ def build_dcgan(image_shape, latent_dim=100, *, base_filters=32, discriminator_f
         downsamples=steps, dropout=dropout, batch_norm=discriminator_batch_norm,
         kernel_initializer=kernel_initializer,
         seed=None if seed is None else seed + 1, name=f"{name}_discriminator")
-    gan = DCGAN(generator, discriminator, data_range=data_range, seed=seed, name=name)
+    gan = DCGAN(generator, discriminator, data_range=data_range, ema_decay=ema_decay, seed=seed,
+                name=name)
     if compile:
         gan.compile(
             d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1, name="d_optimizer"),
