@@ -312,6 +312,8 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", help="comma-separated row numbers (default: all)")
     parser.add_argument("--accelerator", action="store_true",
                         help="also run bench/accelerator.py (for GPU/TPU hosts)")
+    parser.add_argument("--note", help="a sentence about the conditions of this run, printed "
+                        "under the machine line of BENCHMARKS.md (e.g. other jobs running)")
     parser.add_argument("--no-write", action="store_true",
                         help="print only; do not touch latest.json or BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -352,7 +354,7 @@ def main(argv=None) -> int:
            "load_average_1m_at_end": _timing.load_average(),
            "versions": _timing.versions(), "devices": _timing.devices(), "rows": merged,
            "accelerator": accel or previous.get("accelerator"),
-           "noise_note": previous.get("noise_note")}
+           "noise_note": args.note if args.note is not None else previous.get("noise_note")}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(doc, indent=1, default=str) + "\n")
     MARKDOWN.write_text(render_markdown(doc))

@@ -102,13 +102,15 @@ def _check_same_layers(zoo_net, hand_net):
     return counts[0]
 
 
-def run(quick: bool = False, *, smoke: bool = False, families=("fnn", "cnn", "lstm")) -> dict:
+def run(quick: bool = False, *, smoke: bool = False, families=("fnn", "cnn", "lstm"),
+        control: bool = True) -> dict:
     """Measure the row; returns ``{"row", "title", "results", "notes"}``.
 
     Args:
         quick: Smaller data and 5 pairs instead of 7.
-        smoke: The smallest size (2 pairs), for the test suite.
+        smoke: The smallest size (2 pairs), for the test suite (no control).
         families: Which families to measure.
+        control: Add the A/A control (``build_fnn`` against itself).
     """
     import keras
 
@@ -128,6 +130,17 @@ def run(quick: bool = False, *, smoke: bool = False, families=("fnn", "cnn", "ls
                       target=TARGET, note=f"{params} params, {samples} samples x "
                                           f"{EPOCHS_PER_CALL} epochs per call, batch {BATCH_SIZE}")
         results.append(row)
+    if control and not smoke:
+        # A/A control: the same factory against itself shows the noise floor of this run.
+        keras.backend.clear_session()
+        samples = SIZES["fnn"][2 if quick else 1]
+        x, y = data("fnn", samples)
+        first, second = zoo_model("fnn"), zoo_model("fnn")
+        runs = paired({"zoo": epoch_throughput(first, x, y),
+                       "zoo again": epoch_throughput(second, x, y)}, repeats, warmup=1)
+        results.append(compare("control: build_fnn vs itself (A/A)", "zoo", "zoo again", runs,
+                               unit="samples/s", note="two identical models; its spread is "
+                                                      "the measurement noise of this run"))
     return {"row": 1, "title": TITLE, "results": results,
             "notes": ["ratio = zoo samples/s / hand-written samples/s per interleaved pair; "
                       "both compiled with the same optimizer, loss and metrics"]}

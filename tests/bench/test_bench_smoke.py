@@ -50,6 +50,7 @@ def test_hand_written_models_match_the_factories_parameter_for_parameter():
         assert [w.shape for w in zoo_net.weights] == [w.shape for w in hand.weights]
 
 
+@pytest.mark.slow
 def test_input_pipeline_compares_three_choices_per_family():
     from bench import input_pipeline
 
@@ -61,6 +62,7 @@ def test_input_pipeline_compares_three_choices_per_family():
     assert all("first epoch" in r["note"] for r in row["results"])
 
 
+@pytest.mark.slow
 def test_tuner_efficiency_reports_time_to_target_and_overhead():
     from bench import tuner_efficiency
 
@@ -137,3 +139,15 @@ def test_runner_refuses_unknown_rows():
     with pytest.raises(SystemExit, match="no row 9"):
         runner.parse_rows("1,9")
     assert runner.parse_rows(None) == sorted(runner.ROWS)
+
+
+@pytest.mark.slow
+def test_dcgan_row_wraps_the_dcgan_script():
+    pytest.importorskip("bench.dcgan_vs_keras_io")
+    from bench import dcgan_row
+
+    row = dcgan_row.run(smoke=True)
+    _check_ratio_row(row, 3)
+    (result,) = row["results"]
+    assert result["target"] == 1.3 and result["ratio"]["n"] == 1
+    assert _finite_positive(result["a_summary"]["median"])

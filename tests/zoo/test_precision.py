@@ -113,6 +113,7 @@ def test_auto_without_an_accelerator_keeps_float32(monkeypatch):
     assert type(model.optimizer).__name__ != "LossScaleOptimizer"
 
 
+@pytest.mark.slow
 def test_zoo_train_takes_mixed_precision(tmp_path):
     import subprocess
     import sys
