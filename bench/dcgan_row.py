@@ -38,6 +38,8 @@ def run(quick: bool = False, *, smoke: bool = False) -> dict:
     result = {
         "name": f"DCGAN {'x'.join(map(str, first.get('image_shape', [])))}, batch "
                 f"{first.get('batch_size')}: zoo / keras.io", "unit": "x", "ratio": r,
+        "best_of_ratio": max(o["zoo_images_per_second"] for o in outs)
+        / max(o["keras_io_images_per_second"] for o in outs),
         "a": "zoo", "b": "keras.io", "side_unit": "images/s",
         "a_summary": summary([o["zoo_images_per_second"] for o in outs]),
         "b_summary": summary([o["keras_io_images_per_second"] for o in outs]),

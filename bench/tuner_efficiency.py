@@ -196,6 +196,7 @@ def run(quick: bool = False, *, smoke: bool = False, seeds=None) -> dict:
         censored = sum(not x["reached"] for x in runs["hyperband"] + runs[other])
         results.append({
             "name": f"time to {TARGET:.1%}: {other} / hyperband", "unit": "x", "ratio": r,
+            "best_of_ratio": min(times(other)) / min(times("hyperband")),
             "a": "hyperband", "b": other, "side_unit": "s",
             "a_summary": summary(times("hyperband")), "b_summary": summary(times(other)),
             "target": 2.0 if other == "random" else None,

@@ -124,7 +124,7 @@ def test_runner_writes_json_and_markdown(tmp_path, monkeypatch, capsys):
     assert fake["results"][0]["ratio"]["min"] == 1.4 and fake["results"][0]["met"] is True
     assert doc["rows"]["2"]["status"].startswith("not available")
     markdown = (tmp_path / "BENCHMARKS.md").read_text()
-    assert "| 1 | Fake row | 1.5x | 1.4-1.6 | 3 | >= 1.3 | yes |" in markdown
+    assert "| 1 | Fake row | 1.5x | 1.4-1.6 | 3 | >= 1.3 | yes | - |" in markdown
     assert "not available" in markdown and "not been run on an accelerator" in markdown
     out = capsys.readouterr().out
     assert "Fake row" in out and "1.5x" in out
