@@ -47,6 +47,7 @@ def test_generator_and_discriminator_shapes(shape, start):
     (lambda: build_dcgan((8, 8, 1), label_smoothing=1.0), "label_smoothing"),
     (lambda: build_discriminator((8, 8, 1), dropout=1.5), "dropout"),
     (lambda: build_dcgan((8, 8, 1), ema_decay=1.0), "build_dcgan: `ema_decay`"),
+    (lambda: build_dcgan((8, 8, 1), augment="flip"), "augment"),
     (lambda: DCGAN(build_generator(4, (8, 8, 1)), build_discriminator((8, 8, 1)),
                    ema_decay=-0.5), "DCGAN: `ema_decay`"),
 ])
@@ -175,7 +176,7 @@ def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, di
     assert info["type"] == "DCGAN" and info["range"] == [0.0, 1.0]
     assert info["before"] == [8, 8] and info["after"] == [10, 10]
     assert all(m > 0 for m in info["moments"])  # Adam moments restored, not fresh zeros
-    assert info["lr"] == pytest.approx(2e-4) and info["smoothing"] == gan.label_smoothing
+    assert info["lr"] == pytest.approx(4e-4) and info["smoothing"] == gan.label_smoothing
 
 
 def test_registry_and_custom_compile(digits16):
@@ -246,3 +247,27 @@ def test_generate_uses_the_average_and_ema_can_be_disabled(digits16):
                                   plain.generate(latent=latent, use_ema=False))
     with pytest.raises(ValueError, match="ema_decay=None"):
         plain.reset_ema()
+
+
+def test_translation_augment_shifts_each_image_and_passes_gradients():
+    import keras
+    import tensorflow as tf
+
+    gan = _small()
+    assert gan.augment == "translation" and gan.get_config()["augment"] == "translation"
+    images = -np.ones((64, 16, 16, 1), "float32")
+    images[:, 8, 8, 0] = 1.0  # one white pixel per black image
+    shifted = np.asarray(gan._augment(keras.ops.convert_to_tensor(images)))
+    assert shifted.shape == images.shape
+    offsets = np.array([np.argwhere(image[..., 0] > 0)[0] - 8 for image in shifted])
+    assert np.all((shifted > 0).sum(axis=(1, 2, 3)) == 1)  # moved, not lost or blurred
+    assert np.abs(offsets).max() == 2  # up to 1/8 of 16 pixels
+    assert len({tuple(o) for o in offsets}) > 10  # each image its own shift
+    source = tf.Variable(images)
+    with tf.GradientTape() as tape:
+        total = tf.reduce_sum(gan._augment(source))
+    grads = tape.gradient(total, source).numpy()
+    assert set(np.unique(grads)) <= {0.0, 1.0}  # each pixel lands once or is shifted out
+    assert np.all(grads[:, 2:14, 2:14] == 1.0)  # the centre always stays in the image
+    plain = _small(augment=None)
+    np.testing.assert_array_equal(np.asarray(plain._augment(images)), images)

@@ -29,11 +29,21 @@ def add_arguments(parser) -> None:
     parser.add_argument("--latent-dim", type=int, default=100)
     parser.add_argument("--base-filters", type=int, default=None,
                         help="generator/discriminator width (default: build_dcgan's)")
+    parser.add_argument("--ema-decay", type=_ema_decay, default="default",
+                        help="decay of the generator weight average used for sampling "
+                             "(default: the DCGAN's, 0.999; 'none' samples the trained weights)")
     parser.add_argument("--samples", type=int, default=1000,
                         help="generated images scored by the quality classifier")
     parser.add_argument("--grid-every", type=int, default=10, help="epochs between grids")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True, help="output directory")
+
+
+def _ema_decay(text):
+    """``--ema-decay``: a float, ``none`` or ``default``."""
+    if text.lower() in ("none", "default"):
+        return text.lower()
+    return float(text)
 
 
 def _time_limit(seconds):
@@ -53,8 +63,8 @@ def _time_limit(seconds):
 
 
 def run_job(data="digits", *, out, epochs=100, image_size=16, max_seconds=None, batch_size=None,
-            latent_dim=100, base_filters=None, samples=1000, grid_every=10, seed=0,
-            verbose=0) -> dict:
+            latent_dim=100, base_filters=None, ema_decay="default", samples=1000, grid_every=10,
+            seed=0, verbose=0) -> dict:
     """Train a DCGAN on an image data set and measure it; what ``zoo generate`` runs.
 
     Args:
@@ -66,6 +76,8 @@ def run_job(data="digits", *, out, epochs=100, image_size=16, max_seconds=None, 
         batch_size: Batch size (``None``: the DCGAN's default).
         latent_dim: Latent vector size.
         base_filters: Network width (``None``: ``build_dcgan``'s default).
+        ema_decay: Decay of the generator weight average the samples come from
+            (``"default"``: ``build_dcgan``'s; ``None`` or ``"none"``: no average).
         samples: Number of generated images scored.
         grid_every: Epochs between sample grids.
         seed: Seed of data split, weights, training and samples.
@@ -73,7 +85,9 @@ def run_job(data="digits", *, out, epochs=100, image_size=16, max_seconds=None, 
 
     Returns:
         The quality report written to ``quality.json`` (see :func:`zoo.metrics.gan_quality`)
-        with ``untrained``, ``fid_improvement``, ``classifier_accuracy``, ``epochs``,
+        of samples from the weight-averaged generator (if kept), with ``untrained``,
+        ``without_ema`` (the same numbers for the trained generator's own weights),
+        ``fid_improvement``, ``classifier_accuracy``, ``ema_decay``, ``epochs``,
         ``train_seconds``, ``images_per_second`` and ``files`` added.
 
     Raises:
@@ -114,6 +128,10 @@ def run_job(data="digits", *, out, epochs=100, image_size=16, max_seconds=None, 
     kwargs = {"latent_dim": latent_dim, "seed": seed}
     if base_filters is not None:
         kwargs["base_filters"] = base_filters
+    if ema_decay == "none":
+        ema_decay = None
+    if ema_decay != "default":
+        kwargs["ema_decay"] = ema_decay
     gan = build_dcgan(dataset.input_shape, data_range=(0, 1), **kwargs)
     untrained = metrics.gan_quality(classifier, gan.generate(samples, seed=seed + 1),
                                     real_features=real_features)
@@ -130,12 +148,18 @@ def run_job(data="digits", *, out, epochs=100, image_size=16, max_seconds=None, 
 
     generated = gan.generate(samples, seed=seed + 1)
     report = metrics.gan_quality(classifier, generated, real_features=real_features)
+    raw = report
+    if gan.ema_generator is not None:
+        raw = metrics.gan_quality(classifier, gan.generate(samples, seed=seed + 1, use_ema=False),
+                                  real_features=real_features)
+    keys = ("classes_covered", "class_shares", "mean_confidence", "frechet_distance")
     report.update({
         "data": data,
         "image_shape": list(dataset.input_shape),
         "classifier_accuracy": accuracy,
-        "untrained": {k: untrained[k] for k in ("classes_covered", "mean_confidence",
-                                                "frechet_distance")},
+        "untrained": {k: untrained[k] for k in keys},
+        "without_ema": {k: raw[k] for k in keys},
+        "ema_decay": gan.ema_decay,
         "fid_improvement": untrained["frechet_distance"] / max(report["frechet_distance"], 1e-9),
         "epochs": done,
         "steps": steps,
@@ -159,7 +183,7 @@ def run(args) -> int:
     report = run_job(args.data, out=args.out, epochs=args.epochs, image_size=args.image_size,
                      max_seconds=args.max_seconds, batch_size=args.batch_size,
                      latent_dim=args.latent_dim, base_filters=args.base_filters,
-                     samples=args.samples, grid_every=args.grid_every, seed=args.seed,
+                     ema_decay=args.ema_decay, samples=args.samples, grid_every=args.grid_every, seed=args.seed,
                      verbose=0 if args.quiet else 2)
     shares = " ".join(f"{s:.3f}" for s in report["class_shares"])
     print()
@@ -174,6 +198,11 @@ def run(args) -> int:
     print(f"Frechet distance: {report['frechet_distance']:.2f} "
           f"(untrained {report['untrained']['frechet_distance']:.2f}, "
           f"{report['fid_improvement']:.1f}x lower)")
+    if report["ema_decay"] is not None:
+        raw = report["without_ema"]
+        print(f"(samples from the generator's weight average, ema_decay={report['ema_decay']}; "
+              f"its own weights: {raw['classes_covered']} classes, confidence "
+              f"{raw['mean_confidence']:.3f}, Frechet distance {raw['frechet_distance']:.2f})")
     for role, path in report["files"].items():
         print(f"{role:>8}: {path}")
     return 0
