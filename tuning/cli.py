@@ -71,6 +71,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--oracle", default=None, metavar="HOST:PORT",
                         help="chief address (chief default 127.0.0.1:8000; binding another "
                              "address exposes an unauthenticated service)")
+    parser.add_argument("--trials-per-process", type=int, default=None, metavar="N",
+                        help="train in worker processes replaced after N trials (keeps "
+                             "memory flat on long searches)")
     parser.add_argument("--tensorboard", default=None, metavar="DIR",
                         help="write TensorBoard logs with the HParams dashboard")
     parser.add_argument("--overwrite", action="store_true", help="start afresh, do not resume")
@@ -119,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
             overwrite=args.overwrite, fixed=dict(args.fixed), ranges=dict(args.ranges),
             drop=tuple(args.drop), patience=args.patience, tensorboard=args.tensorboard,
             workers=args.workers, role=args.role, oracle=oracle,
+            trials_per_process=args.trials_per_process,
             progress=_progress_printer(args.objective))
     except distributed.OracleUnreachableError as exc:
         raise ValueError(str(exc)) from None

@@ -166,7 +166,17 @@ def _search_over(oracle, servicer) -> bool:
     return servicer.stop_triggered and exit_chief(oracle)
 
 
-def run_chief(job, address=None, *, workers=0, progress=None, budget=None, poll=0.5):
+RECYCLE_EXIT = 3  # a worker's exit code after finishing its share of trials
+
+
+def _finished(oracle) -> bool:
+    """Whether a trial-capped search has nothing left to hand out or wait for."""
+    return bool(oracle.max_trials and len(oracle.trials) >= oracle.max_trials
+                and not oracle.ongoing_trials and not oracle._retry_queue)
+
+
+def run_chief(job, address=None, *, workers=0, trials_per_process=None, progress=None,
+              budget=None, poll=0.5):
     """Serve the job's oracle and, with ``workers``, run local worker processes.
 
     Args:
@@ -174,6 +184,8 @@ def run_chief(job, address=None, *, workers=0, progress=None, budget=None, poll=
         address: ``(host, port)`` to bind; default ``127.0.0.1`` and, with local
             workers, a free port (``8000`` otherwise).
         workers: Local worker processes to start (0: wait for remote workers).
+        trials_per_process: Each local worker exits after this many trials and a
+            fresh process takes its place (bounds TensorFlow's per-model memory growth).
         progress: Per-trial progress callback (see :class:`tuning.search.TrialClock`).
         budget: Expected number of trials (for progress).
         poll: Seconds between checks of the workers and the oracle.
@@ -182,7 +194,7 @@ def run_chief(job, address=None, *, workers=0, progress=None, budget=None, poll=
         ``(tuner, clock)``: the chief's tuner (holding the real oracle) and its clock.
 
     Raises:
-        RuntimeError: every worker died before the search was over.
+        RuntimeError: the workers kept dying before the search was over.
     """
     from tuning.search import TrialClock
 
@@ -202,40 +214,48 @@ def run_chief(job, address=None, *, workers=0, progress=None, budget=None, poll=
             with open(job_path, "wb") as f:
                 pickle.dump(job, f)
             gpus = visible_gpu_ids()
-            restarts = workers
 
             def spawn(i):
                 env = worker_env(i, workers, gpus=gpus)
                 env.update(KERASTUNER_ORACLE_IP=host, KERASTUNER_ORACLE_PORT=str(bound))
-                cmd = [sys.executable, "-m", "tuning.distributed", job_path,
-                       f"{host}:{bound}"]
+                cmd = [sys.executable, "-m", "tuning.distributed", job_path, f"{host}:{bound}"]
+                if trials_per_process:
+                    cmd.append(str(trials_per_process))
                 logger.info("starting worker tuner%d (%s threads%s)", i,
                             env["TF_NUM_INTRAOP_THREADS"],
                             f", GPU {env['CUDA_VISIBLE_DEVICES']}" if gpus else "")
                 return subprocess.Popen(cmd, env=env)
 
-            procs = {f"tuner{i}": spawn(i) for i in range(workers)}
+            procs = {i: spawn(i) for i in range(workers)}
+            deaths = 0
+        oracle = tuner.oracle
         try:
-            while not _search_over(tuner.oracle, servicer):
+            while not _search_over(oracle, servicer):
                 time.sleep(poll)
-                for tuner_id, proc in list(procs.items()):
+                for i, proc in list(procs.items()):
                     code = proc.poll()
                     if code is None:
                         continue
-                    del procs[tuner_id]
+                    del procs[i]
+                    if code == RECYCLE_EXIT:
+                        if _finished(oracle):
+                            servicer.stop_triggered = True
+                            oracle.tuner_ids.discard(f"tuner{i}")
+                        else:
+                            procs[i] = spawn(i)  # a fresh process continues its work
+                        continue
                     if code != 0:
-                        logger.warning("worker %s exited with code %s", tuner_id, code)
-                        clock.forget_worker(tuner_id)
-                if workers and not procs and not _search_over(tuner.oracle, servicer):
-                    pending = tuner.oracle._retry_queue or tuner.oracle.remaining_trials() != 0
-                    if pending and restarts > 0:
-                        restarts -= 1
-                        index = int(workers - restarts - 1) % workers
-                        logger.warning("no live worker left: starting a replacement")
-                        procs[f"tuner{index}"] = spawn(index)
-                    else:
-                        raise RuntimeError("every tuning worker died before the search was "
-                                           "over; run the same command again to resume")
+                        deaths += 1
+                        logger.warning("worker tuner%d exited with code %s", i, code)
+                        clock.forget_worker(f"tuner{i}")
+                        if not procs and not _search_over(oracle, servicer):
+                            if deaths > 2 * workers:
+                                raise RuntimeError(
+                                    "the tuning workers keep dying before the search is over; "
+                                    "see their output above, then run the same command again "
+                                    "to resume")
+                            logger.warning("no live worker left: starting a replacement")
+                            procs[i] = spawn(i)
         finally:
             server.stop(grace=1)
         for proc in procs.values():
@@ -249,13 +269,18 @@ def run_chief(job, address=None, *, workers=0, progress=None, budget=None, poll=
     return tuner, clock
 
 
-def run_worker(job, address, *, tuner_id=None) -> None:
+def run_worker(job, address, *, tuner_id=None, max_trials=None) -> bool:
     """Run one worker of a distributed search until the chief says it is over.
 
     Args:
         job: A :class:`tuning.search.Job`.
         address: The chief's ``(host, port)``.
         tuner_id: This worker's ID (default ``KERASTUNER_TUNER_ID`` or ``tuner-<pid>``).
+        max_trials: Stop after this many trials (the process is then replaced).
+
+    Returns:
+        ``True`` when the worker stopped after ``max_trials`` trials, ``False`` when
+        the search is over.
 
     Raises:
         OracleUnreachableError: the chief does not answer within seconds.
@@ -268,8 +293,10 @@ def run_worker(job, address, *, tuner_id=None) -> None:
     _set_env(tuner_id, *address)
     try:
         tuner = job.make_tuner(overwrite=False)  # never wipe the shared project
+        tuner.zoo_max_trials = max_trials
         logger.info("worker %s connected to %s:%d", tuner_id, *address)
         job.search(tuner)
+        return bool(getattr(tuner, "zoo_recycled", False))
     finally:
         _clear_env(saved)
 
@@ -287,15 +314,17 @@ def _limit_threads():
 def _main(argv=None) -> int:
     """Entry point of a local worker process: ``python -m tuning.distributed JOB HOST:PORT``."""
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
-        print("usage: python -m tuning.distributed JOB.pkl HOST:PORT", file=sys.stderr)
+    if len(argv) not in (2, 3):
+        print("usage: python -m tuning.distributed JOB.pkl HOST:PORT [TRIALS_PER_PROCESS]",
+              file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     _limit_threads()
     with open(argv[0], "rb") as f:
         job = pickle.load(f)
-    run_worker(job, parse_address(argv[1]))
-    return 0
+    recycled = run_worker(job, parse_address(argv[1]),
+                          max_trials=int(argv[2]) if len(argv) == 3 else None)
+    return RECYCLE_EXIT if recycled else 0
 
 
 if __name__ == "__main__":

@@ -106,6 +106,10 @@ def check_directory(directory, strategy) -> None:
             "on a TPU VM, where local directories work")
 
 
+class _Recycle(Exception):
+    """Raised after a worker's share of trials, to end its search loop."""
+
+
 def _mixin(base):
     """Subclass a keras-tuner tuner with a cheaper per-trial clean-up."""
 
@@ -124,8 +128,17 @@ def _mixin(base):
                     warnings.filterwarnings("ignore",
                                             message="Skipping variable loading for optimizer")
                     return super().search(*fit_args, **fit_kwargs)
+            except _Recycle:
+                self.zoo_recycled = True
             finally:
                 gc.unfreeze()
+
+        def on_trial_end(self, trial):
+            super().on_trial_end(trial)
+            self.zoo_trials_done = getattr(self, "zoo_trials_done", 0) + 1
+            limit = getattr(self, "zoo_max_trials", None)
+            if limit and self.zoo_trials_done >= limit:
+                raise _Recycle()  # leave search(); the process is replaced by a fresh one
 
         def _try_build(self, hp):
             # keras-tuner clears the session and then collects garbage a second time;
