@@ -77,6 +77,8 @@ def main() -> int:
           f"{history.history['d_loss'][-1]:.3f}, g_loss {history.history['g_loss'][-1]:.3f}")
 
     # 4. Quality of 1000 samples: mode coverage, confidence, Fréchet distance.
+    #    generate() samples the exponential moving average of the generator's
+    #    weights (ema_decay=0.999); use_ema=False samples the trained weights.
     samples = gan.generate(1000, seed=1)
     report = metrics.gan_quality(classifier, samples, real_features=real_features)
     report["untrained_frechet_distance"] = untrained["frechet_distance"]

@@ -93,6 +93,8 @@ def test_short_dcgan_training_beats_untrained_generator(tmp_path):
     assert report["fid_improvement"] >= 3.0
     assert report["mean_confidence"] >= 0.75
     assert report["mean_confidence"] > report["untrained"]["mean_confidence"] + 0.3
+    assert report["ema_decay"] == pytest.approx(0.999)
+    assert report["without_ema"]["classes_covered"] >= 8  # the trained weights themselves
     saved = json.loads((tmp_path / "quality.json").read_text())
     assert saved["classes_covered"] == report["classes_covered"]
     assert (tmp_path / "dcgan.keras").exists() and (tmp_path / "samples.png").exists()

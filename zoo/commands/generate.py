@@ -28,7 +28,8 @@ def add_arguments(parser) -> None:
                         help="batch size (default: the DCGAN's, 64)")
     parser.add_argument("--latent-dim", type=int, default=100)
     parser.add_argument("--base-filters", type=int, default=None,
-                        help="generator/discriminator width (default: build_dcgan's)")
+                        help="generator width (default: build_dcgan's, 48; the "
+                             "discriminator keeps build_dcgan's 32)")
     parser.add_argument("--ema-decay", type=_ema_decay, default="default",
                         help="decay of the generator weight average used for sampling "
                              "(default: the DCGAN's, 0.999; 'none' samples the trained weights)")
@@ -75,7 +76,7 @@ def run_job(data="digits", *, out, epochs=100, image_size=16, max_seconds=None, 
         max_seconds: Optional wall-clock limit on training.
         batch_size: Batch size (``None``: the DCGAN's default).
         latent_dim: Latent vector size.
-        base_filters: Network width (``None``: ``build_dcgan``'s default).
+        base_filters: Generator width (``None``: ``build_dcgan``'s default, 48).
         ema_decay: Decay of the generator weight average the samples come from
             (``"default"``: ``build_dcgan``'s; ``None`` or ``"none"``: no average).
         samples: Number of generated images scored.
