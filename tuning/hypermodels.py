@@ -104,7 +104,7 @@ def _optimizer_params():
               help="Optimizer (built with zoo.optimizers.build_optimizer when available)."),
         Param("momentum", "float", 0.9, low=0.5, high=0.99, parent=("optimizer", ("sgd",)),
               help="SGD momentum; only active when optimizer='sgd'."),
-        Param("learning_rate", "float", 1e-3, low=1e-4, high=1e-2, sampling="log",
+        Param("learning_rate", "float", 1e-3, low=3e-4, high=1e-2, sampling="log",
               help="Initial learning rate (log scale)."),
         Param("schedule", "choice", "constant", values=SCHEDULES,
               help="Learning-rate schedule over the trial's epochs."),
@@ -381,7 +381,7 @@ class HyperCNN(ZooHyperModel):
     MODEL = "cnn"
     SPACE = (
         Param("conv_blocks", "int", 2, low=1, high=3, help="Conv blocks (conv, act, pool)."),
-        Param("filters", "choice", 32, values=(16, 32, 64),
+        Param("filters", "choice", 32, values=(32, 64),
               help="Filters of the first block; doubled at every further block."),
         Param("dense_units", "choice", 128, values=(64, 128, 256), help="Dense head width."),
         *_regularization_params(("relu", "elu", "gelu", "selu", "tanh"), _INITS),
