@@ -57,14 +57,18 @@ DECISIONS = [
                 "(cache, seeded shuffle, batch, prefetch) instead of NumPy arrays",
      "where": "zoo/training.py, `input_pipeline`", "row": 2,
      "results": ["fnn: tf.data vs numpy", "cnn: tf.data vs numpy", "lstm: tf.data vs numpy"],
-     "why": "faster for every family on this CPU; first measured at 4 epochs per call, "
-            "fnn 1.13x (1.07-1.16), cnn 1.40x (1.27-1.60), lstm 1.09x (1.01-1.28)"},
+     "why": "a gain for the CNN and the LSTM in every run on this CPU; for the FNN it was "
+            "1.13x (1.07-1.16) in a separate 4-pair run at 4 epochs per call and within the "
+            "noise in the full run below, never a consistent loss"},
     {"default": "`steps_per_execution` left at 1",
      "where": "zoo/models/_compile.py (unchanged)", "row": 2,
      "results": ["fnn: steps_per_execution 8 vs 1", "cnn: steps_per_execution 8 vs 1",
                  "lstm: steps_per_execution 8 vs 1"],
-     "why": "not a consistent gain across families (it helps the small FNN and slows the "
-            "LSTM), and callbacks see fewer batch ends when it is above 1"},
+     "why": "it helps the small FNN (per-step overhead dominates), but it is not a "
+            "consistent gain for the CNN and the LSTM across runs (the LSTM went from 0.39x in "
+            "a quick run to 1.7x in the full run), and above 1 the batch-level callbacks "
+            "(zoo.callbacks' gradient monitors, progress bars) see only every 8th batch; pass "
+            "`compile_kwargs={'steps_per_execution': 8}` for small dense models"},
     {"default": "`mixed_precision=None` on the factories (`\"auto\"` on request)",
      "where": "zoo/precision.py, zoo/models/*.py", "row": None, "results": [],
      "why": "on a CPU `\"auto\"` resolves to float32; mixed precision is only a gain on "
@@ -91,8 +95,10 @@ INTERPRETATION = [
     "`model.fit` (building, compiling, reloading weights, the oracle, clean-up).",
     "- Row 5 needs two free cores to scale; with other processes on the machine the two "
     "workers compete with them and with each other, and each worker pays TensorFlow's start-up.",
-    "- Row 6: the peak is reached after the search (the best model is rebuilt and evaluated); "
-    "the growth per trial is the better leak indicator.",
+    "- Row 6: resident memory rises after every trial (see the growth per trial and the RSS "
+    "list in the notes) although the zoo's tuners clear the Keras session and collect garbage "
+    "before each trial; what is kept per trial was not identified here. Peaks are read from "
+    "`VmHWM` in each child process (`ru_maxrss` would report the parent's peak).",
 ]
 
 
@@ -265,7 +271,10 @@ def render_markdown(doc: dict) -> str:
            "best-of: the ratio of each side's best run, the one least disturbed by other "
            "processes. Above 1 means the first-named side is better.", ""]
     m, v = doc["machine"], doc["versions"]
-    out += [f"Last run: {doc['generated_at']} ({doc['mode']} mode, {doc['total_seconds']:.0f} s). "
+    row_seconds = sum(r.get("seconds", 0) for r in rows.values())
+    rows_run = ", ".join(str(r) for r in doc.get("rows_run", []))
+    out += [f"Last run: {doc['generated_at']} (rows {rows_run}, {doc['mode']} mode, "
+            f"{doc['total_seconds']:.0f} s; all rows below together took {row_seconds:.0f} s). "
             f"Machine: {m.get('cpu_model', m.get('machine'))}, {m.get('cpu_count')} CPU cores, "
             f"{m.get('memory_gib', '?')} GiB; devices: {', '.join(doc.get('devices', []))}; "
             f"load average at start {m.get('load_average_1m_at_start')}. "
