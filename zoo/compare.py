@@ -359,9 +359,9 @@ def _csv_value(value):
 
 def plot_curves(rows: list[dict], path, *, title: str | None = None) -> Path:
     """Plot each combination's mean validation curve (band: +/- one std across seeds)."""
-    from zoo.plots import _pyplot
+    from zoo.plots import pyplot, save_figure
 
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for r in rows:
         metric = r["metric"]
@@ -390,12 +390,7 @@ def plot_curves(rows: list[dict], path, *, title: str | None = None) -> Path:
     ax.legend(fontsize="small", loc="best")
     if title:
         ax.set_title(title)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def format_summary(rows: list[dict]) -> str:

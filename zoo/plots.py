@@ -5,13 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def _pyplot():
+def pyplot():
+    """``matplotlib.pyplot`` on the Agg backend (no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def save_figure(fig, path, *, dpi: int = 110) -> Path:
+    """Save ``fig`` as a PNG at ``path`` (parent folders created) and close it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    pyplot().close(fig)
+    return path
 
 
 def plot_history(histories: dict, path, metrics: list[str] | None = None,
@@ -41,7 +52,7 @@ def plot_history(histories: dict, path, metrics: list[str] | None = None,
         metrics = ["loss"] + [k for k in first if not k.startswith("val_") and k != "loss"
                               and f"val_{k}" in first and k != "learning_rate"]
         metrics = metrics[:3]
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.8), squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, metric in zip(axes[0], metrics, strict=True):
@@ -67,9 +78,4 @@ def plot_history(histories: dict, path, metrics: list[str] | None = None,
         axes[0][-1].legend(handles, labels, fontsize="small", loc="best")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
