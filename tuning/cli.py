@@ -77,6 +77,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tensorboard", default=None, metavar="DIR",
                         help="write TensorBoard logs with the HParams dashboard")
     parser.add_argument("--overwrite", action="store_true", help="start afresh, do not resume")
+    parser.add_argument("--refit", default="train+val", choices=("train+val", "train", "none"),
+                        help="final model: best hyperparameters retrained on train+val for the "
+                             "best trial's epochs (default), retrained on train, or 'none' "
+                             "(the best trial's own checkpoint)")
     parser.add_argument("--top", type=int, default=5, help="trials in the final table")
     parser.add_argument("--out", default="tuning_runs", help="job directory (resumable)")
 
@@ -123,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
             drop=tuple(args.drop), patience=args.patience, tensorboard=args.tensorboard,
             workers=args.workers, role=args.role, oracle=oracle,
             trials_per_process=args.trials_per_process,
-            progress=_progress_printer(args.objective))
+            progress=_progress_printer(args.objective),
+            refit=False if args.refit == "none" else args.refit)
     except distributed.OracleUnreachableError as exc:
         raise ValueError(str(exc)) from None
     if result is None:  # a worker: the chief writes the report
@@ -134,6 +139,15 @@ def run(args: argparse.Namespace) -> int:
     print("\nbest hyperparameters: " + ", ".join(
         f"{k}={_fmt(v)}" for k, v in result.best_hyperparameters.items()
         if not k.startswith("tuner/")))
+    refit = result.refit or {}
+    if refit.get("mode") == "train+val":
+        how = (f"best hyperparameters refit on train+val ({refit['samples']} samples, "
+               f"{refit['epochs']} epochs)")
+    elif refit.get("mode") == "train":
+        how = "best hyperparameters retrained on train"
+    else:
+        how = "best trial's checkpoint"
+    print(f"best model: {how}")
     print("test metrics of the best model: " + ", ".join(
         f"{k}={v:.4f}" for k, v in result.test_metrics.items()))
     per_worker = result.report.get("trials_per_worker", {})

@@ -101,7 +101,7 @@ class Param:
 def _optimizer_params():
     return (
         Param("optimizer", "choice", "adam", values=("adam", "adamw", "rmsprop", "sgd"),
-              help="Optimizer (built with zoo.optimizers.build_optimizer when available)."),
+              help="Optimizer (built with zoo.optimizers.build_optimizer)."),
         Param("momentum", "float", 0.9, low=0.5, high=0.99, parent=("optimizer", ("sgd",)),
               help="SGD momentum; only active when optimizer='sgd'."),
         Param("learning_rate", "float", 1e-3, low=3e-4, high=1e-2, sampling="log",
@@ -507,9 +507,19 @@ def make_schedule(name: str, learning_rate: float, total_steps: int):
     """Build the learning-rate schedule ``name`` decaying over ``total_steps`` steps.
 
     ``"constant"`` returns ``learning_rate``; ``"cosine"`` decays to 0 along half a
-    cosine; ``"exponential"`` decays by 10x over ``total_steps``. The toolkit's
-    ``zoo.schedules.get_schedule`` builds them when it exists and accepts the name;
-    Keras' built-in schedules are used otherwise.
+    cosine; ``"exponential"`` decays by 10x over ``total_steps``. The schedules come
+    from :func:`zoo.schedules.get_schedule`.
+
+    Args:
+        name: ``"constant"``, ``"cosine"`` or ``"exponential"``.
+        learning_rate: Initial learning rate.
+        total_steps: Steps over which the schedule decays.
+
+    Returns:
+        A float (constant) or a ``keras.optimizers.schedules.LearningRateSchedule``.
+
+    Raises:
+        ValueError: unknown ``name``.
 
     Example:
         >>> schedule = make_schedule("cosine", 1e-3, 100)
@@ -517,52 +527,35 @@ def make_schedule(name: str, learning_rate: float, total_steps: int):
     name = check_choice("make_schedule", "schedule", name, SCHEDULES)
     if name == "constant":
         return learning_rate
-    import keras
+    from zoo.schedules import get_schedule
 
-    try:
-        from zoo.schedules import get_schedule
-    except ImportError:
-        get_schedule = None
-    if get_schedule is not None:
-        try:
-            extra = {"decay_rate": 0.1} if name == "exponential" else {}
-            schedule = get_schedule(name, initial_learning_rate=learning_rate,
-                                    decay_steps=total_steps, **extra)
-            if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
-                return schedule
-        except (TypeError, ValueError) as exc:
-            logger.debug("zoo.schedules.get_schedule(%r) not usable here (%s); using Keras'",
-                         name, exc)
-    if name == "cosine":
-        return keras.optimizers.schedules.CosineDecay(learning_rate, total_steps)
-    return keras.optimizers.schedules.ExponentialDecay(learning_rate, total_steps, 0.1)
+    extra = {"decay_rate": 0.1} if name == "exponential" else {}
+    return get_schedule(name, initial_learning_rate=learning_rate, decay_steps=total_steps,
+                        **extra)
 
 
 def make_optimizer(name: str, learning_rate, *, momentum=None):
     """Build optimizer ``name`` with ``learning_rate`` (number or schedule).
 
-    Uses ``zoo.optimizers.build_optimizer`` when the toolkit provides it, Keras'
-    optimizers otherwise. ``momentum`` applies to SGD only.
+    A thin wrapper of :func:`zoo.optimizers.build_optimizer`; ``momentum`` is passed
+    for SGD only (the hypermodels' conditional hyperparameter).
+
+    Args:
+        name: An optimizer name of ``zoo.optimizers.build_optimizer`` (``"adam"``,
+            ``"adamw"``, ``"rmsprop"``, ``"sgd"``...).
+        learning_rate: A number or a learning-rate schedule.
+        momentum: SGD momentum (ignored for other optimizers).
+
+    Returns:
+        A ``keras.optimizers.Optimizer``.
+
+    Raises:
+        ValueError: unknown optimizer name.
 
     Example:
         >>> opt = make_optimizer("sgd", 0.01, momentum=0.9)
     """
-    import keras
+    from zoo.optimizers import build_optimizer
 
-    try:
-        from zoo.optimizers import build_optimizer
-    except ImportError:
-        build_optimizer = None
-    if build_optimizer is not None:
-        kwargs = {"momentum": momentum} if name == "sgd" and momentum is not None else {}
-        try:
-            return build_optimizer(name, learning_rate, **kwargs)
-        except TypeError as exc:
-            logger.debug("zoo.optimizers.build_optimizer failed (%s); using Keras'", exc)
-    classes = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
-               "rmsprop": keras.optimizers.RMSprop, "sgd": keras.optimizers.SGD,
-               "nadam": keras.optimizers.Nadam, "adagrad": keras.optimizers.Adagrad}
-    name = check_choice("make_optimizer", "optimizer", name, classes)
-    if name == "sgd":
-        return classes[name](learning_rate=learning_rate, momentum=momentum or 0.0)
-    return classes[name](learning_rate=learning_rate)
+    kwargs = {"momentum": momentum} if name == "sgd" and momentum is not None else {}
+    return build_optimizer(name, learning_rate, **kwargs)

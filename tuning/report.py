@@ -49,6 +49,7 @@ def build_report(result, *, algorithm, strategy, search_seconds, dataset, worker
         "best_hyperparameters": result.best_hyperparameters,
         "best_score": result.top(1)[0]["score"] if result.top(1) else None,
         "test_metrics": result.test_metrics,
+        "refit": getattr(result, "refit", None),
         "tuned_hyperparameters": tuned,
         "num_trials": len(result.trials),
         "trials": result.trials,

@@ -25,6 +25,7 @@ from zoo._validate import check_choice, check_positive_int
 logger = logging.getLogger("tuning.search")
 
 ROLES = ("chief", "worker")
+REFITS = ("train+val", "train", False)
 CLOCK_FILE = "zoo_trials.json"
 
 
@@ -34,7 +35,7 @@ class SearchResult:
 
     Attributes:
         best_hyperparameters: ``{name: value}`` of the best trial.
-        best_model: The best trial's model (best epoch's weights), or ``None`` on a worker.
+        best_model: The final model (see ``refit``), or ``None`` on a worker.
         test_metrics: ``{metric: value}`` of the best model on the test split.
         trials: One dict per trial: ``trial_id``, ``status``, ``score``, ``seconds``,
             ``worker``, ``attempts``, ``hyperparameters``.
@@ -42,6 +43,8 @@ class SearchResult:
         directory: Where the report files were written.
         report: The content of ``report.json``.
         tuner: The keras-tuner tuner.
+        refit: How ``best_model`` was obtained: ``{"mode": "train+val" | "train" | False,
+            "epochs": ..., "samples": ...}``.
     """
 
     best_hyperparameters: dict
@@ -53,6 +56,7 @@ class SearchResult:
     directory: str
     report: dict = field(default_factory=dict)
     tuner: object = None
+    refit: dict = field(default_factory=dict)
 
     def top(self, n: int = 5) -> list:
         """The ``n`` best completed trials, best first."""
@@ -318,12 +322,17 @@ def run_search(model, data="digits", algorithm="hyperband", *, max_trials=None, 
                seed=0, strategy="auto", overwrite=False, fixed=None, ranges=None, drop=(),
                data_options=None, patience=3, executions_per_trial=1, tensorboard=None,
                workers=0, role=None, oracle=None, trials_per_process=None, progress=None,
-               write_report=True, tuner_kwargs=None):
+               write_report=True, tuner_kwargs=None, refit="train+val"):
     """Tune ``model`` on ``data`` and return the best model with its test metrics.
 
     The search runs with early stopping per trial (``patience`` epochs on the
-    objective), then the best trial's model is reloaded from its best-epoch
-    checkpoint, evaluated on the test split, and written with the report
+    objective) and picks the best trial on the validation split. The final model
+    is then, by default, refit: the best hyperparameters are trained afresh on the
+    training and validation splits together for the best trial's number of epochs
+    (scikit-learn's ``refit=True`` practice: the validation split has done its job
+    of choosing, and a third more data gives a better, less seed-dependent model).
+    The final model is evaluated on the test split (never used to choose), and
+    written with the report
     (``report.json``, ``trials.csv``, ``best_model.keras`` and PNG plots) into
     ``directory``. Calling again with the same ``directory`` and
     ``project_name`` resumes the search; ``overwrite=True`` restarts it.
@@ -364,6 +373,12 @@ def run_search(model, data="digits", algorithm="hyperband", *, max_trials=None, 
         progress: ``f(row: dict)`` called after every trial (the CLI prints it).
         write_report: Write the report files.
         tuner_kwargs: Further :func:`tuning.make_tuner` arguments.
+        refit: The final model. ``"train+val"`` (default): the best hyperparameters
+            trained on the training and validation splits for the best trial's best
+            epoch count (no early stopping: no data is left to stop on).
+            ``"train"``: the best hyperparameters retrained on the training split with
+            early stopping on the validation split. ``False``: the best trial's own
+            model, reloaded from its best-epoch checkpoint (no extra training).
 
     Returns:
         A :class:`SearchResult` (on a worker: best model ``None``, no report).
@@ -390,6 +405,9 @@ def run_search(model, data="digits", algorithm="hyperband", *, max_trials=None, 
     if max_epochs is not None:
         check_positive_int(fn, "max_epochs", max_epochs)
     patience = check_positive_int(fn, "patience", patience)
+    if not (refit is False or (isinstance(refit, str) and refit in REFITS)):
+        raise ValueError(f"{fn}: `refit` must be one of 'train+val', 'train' or False, "
+                         f"received refit={refit!r}")
     workers = check_positive_int(fn, "workers", workers, allow_zero=True)
     if trials_per_process is not None:
         check_positive_int(fn, "trials_per_process", trials_per_process)
@@ -461,10 +479,10 @@ def run_search(model, data="digits", algorithm="hyperband", *, max_trials=None, 
         job.search(tuner)
     search_seconds = time.time() - started
     return _finish(fn, job, tuner, clock, search_seconds, write_report=write_report,
-                   workers=workers)
+                   workers=workers, refit=refit)
 
 
-def _finish(fn, job, tuner, clock, search_seconds, *, write_report, workers):
+def _finish(fn, job, tuner, clock, search_seconds, *, write_report, workers, refit):
     from tuning import report as report_module
 
     oracle = tuner.oracle
@@ -475,7 +493,16 @@ def _finish(fn, job, tuner, clock, search_seconds, *, write_report, workers):
         raise RuntimeError(f"{fn}: no trial completed; see the trial messages in "
                            f"{tuner.project_dir}")
     best = best_trials[0]
-    best_model = _best_model(tuner, best, job)
+    started = time.time()
+    if refit == "train+val":
+        best_model, refit_info = _refit(tuner, best, job)
+    elif refit == "train":
+        best_model = _retrain(tuner, best, job)
+        refit_info = {"mode": "train", "samples": len(job.dataset.x_train)}
+    else:
+        best_model = _best_model(tuner, best, job)
+        refit_info = {"mode": False}
+    refit_info["seconds"] = time.time() - started
     data = job.dataset
     test_metrics = best_model.evaluate(data.x_test, data.y_test, return_dict=True, verbose=0)
     test_metrics = {k: float(v) for k, v in test_metrics.items()}
@@ -483,7 +510,7 @@ def _finish(fn, job, tuner, clock, search_seconds, *, write_report, workers):
         best_hyperparameters={k: _jsonable(v) for k, v in best.hyperparameters.values.items()},
         best_model=best_model, test_metrics=test_metrics, trials=rows,
         objective=oracle.objective.name, direction=oracle.objective.direction,
-        directory=str(job.tuner_kwargs["directory"]), tuner=tuner)
+        directory=str(job.tuner_kwargs["directory"]), tuner=tuner, refit=refit_info)
     tuned = job.hypermodel.tuned_names() if hasattr(job.hypermodel, "tuned_names") else None
     result.report = report_module.build_report(
         result, algorithm=job.algorithm, strategy=getattr(tuner, "zoo_strategy", None),
@@ -504,6 +531,40 @@ def _best_model(tuner, best, job):
             warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
             return tuner.load_model(best)
     logger.info("checkpoint of trial %s not on this machine: retraining it", best.trial_id)
+    return _retrain(tuner, best, job)
+
+
+def _best_epochs(best, job) -> int:
+    """Epochs the best trial trained to reach its best score (Hyperband's included)."""
+    if best.best_step is not None:
+        return int(best.best_step) + 1
+    return int(best.hyperparameters.values.get("tuner/epochs", job.epochs))
+
+
+def _refit(tuner, best, job):
+    """Train the best hyperparameters on train+validation for the best trial's epochs."""
+    data = job.dataset
+    x = np.concatenate([data.x_train, data.x_val])
+    y = np.concatenate([data.y_train, data.y_val])
+    epochs = _best_epochs(best, job)
+    hypermodel = tuner.hypermodel
+    # The schedules decay per step: give them the refit's steps per epoch.
+    train_size = getattr(hypermodel, "train_size", None)
+    if train_size is not None:
+        hypermodel.train_size = len(x)
+    try:
+        model = tuner._try_build(best.hyperparameters)
+        hypermodel.fit(best.hyperparameters, model, x, y, epochs=epochs, verbose=0)
+    finally:
+        if train_size is not None:
+            hypermodel.train_size = train_size
+    logger.info("refit trial %s's hyperparameters on train+val (%d samples) for %d epochs",
+                best.trial_id, len(x), epochs)
+    return model, {"mode": "train+val", "epochs": epochs, "samples": int(len(x))}
+
+
+def _retrain(tuner, best, job):
+    """Retrain the best hyperparameters on the training split, early stopping on validation."""
     import keras
 
     model = tuner._try_build(best.hyperparameters)

@@ -57,6 +57,38 @@ def test_report_files_and_best_model_round_trip(tmp_path, digits):
                                rtol=1e-5, atol=1e-6)
 
 
+def test_refit_trains_the_best_hyperparameters_on_train_plus_val(tmp_path, digits):
+    kwargs = dict(directory=tmp_path, seed=0, max_trials=2, max_epochs=4)
+    result = run_search(small_cnn(digits, seed=0), digits, "random", **kwargs)
+    best = result.top(1)[0]
+    n = len(digits.x_train) + len(digits.x_val)
+    assert result.refit["mode"] == "train+val" and result.refit["samples"] == n
+    assert result.refit["epochs"] == best["best_step"] + 1
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["refit"]["mode"] == "train+val" and report["refit"]["epochs"] >= 1
+    assert result.test_metrics["accuracy"] > 0.6  # a real model, not a fresh one
+    # refit=False (same job resumed: no new trial) is the best trial's own checkpoint,
+    # a different model; refit="train" retrains on the training split only.
+    own = run_search(small_cnn(digits, seed=0), digits, "random", refit=False,
+                     write_report=False, **kwargs)
+    assert own.refit["mode"] is False
+    checkpoint = own.tuner.load_model(own.tuner.oracle.get_best_trials(1)[0])
+    x = digits.x_test[:32]
+    np.testing.assert_allclose(own.best_model.predict(x, verbose=0),
+                               checkpoint.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    assert not np.allclose(result.best_model.predict(x, verbose=0),
+                           own.best_model.predict(x, verbose=0), atol=1e-4)
+    # Same seed, same refit: reproducible on CPU.
+    again = run_search(small_cnn(digits, seed=0), digits, "random", write_report=False, **kwargs)
+    np.testing.assert_allclose(again.best_model.predict(x, verbose=0),
+                               result.best_model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    retrained = run_search(small_cnn(digits, seed=0), digits, "random", refit="train",
+                           write_report=False, **kwargs)
+    assert retrained.refit == {"mode": "train", "samples": len(digits.x_train),
+                               "seconds": pytest.approx(retrained.refit["seconds"])}
+    assert retrained.test_metrics["accuracy"] > 0.6
+
+
 def test_rerun_resumes_and_overwrite_restarts(tmp_path, digits):
     kwargs = dict(directory=tmp_path, seed=0, max_epochs=2, write_report=False)
     first = run_search(small_cnn(digits, seed=0), digits, "random", max_trials=2, **kwargs)
@@ -86,6 +118,8 @@ def test_rerun_resumes_and_overwrite_restarts(tmp_path, digits):
                                            "val_accuracy"),
     ({"fixed": {"dropout": 0.9}}, ValueError, r"fixed\['dropout'\]=0.9 is outside the range"),
     ({"role": "worker"}, ValueError, "needs oracle='HOST:PORT'"),
+    ({"refit": "all"}, ValueError, "`refit` must be one of 'train\\+val', 'train' or False, "
+                                   "received refit='all'"),
 ])
 def test_bad_input_is_refused_with_a_clear_message(tmp_path, kwargs, error, match):
     args = {"model": "cnn", "data": "digits", "algorithm": "random", "max_trials": 1,
