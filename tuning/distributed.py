@@ -275,7 +275,9 @@ def run_worker(job, address, *, tuner_id=None, max_trials=None) -> bool:
     Args:
         job: A :class:`tuning.search.Job`.
         address: The chief's ``(host, port)``.
-        tuner_id: This worker's ID (default ``KERASTUNER_TUNER_ID`` or ``tuner-<pid>``).
+        tuner_id: This worker's ID (default ``KERASTUNER_TUNER_ID`` or ``tuner-<pid>``,
+            with a warning: a remote worker needs a distinct, stable ID so that a
+            restart with the same ID resumes its pending trial).
         max_trials: Stop after this many trials (the process is then replaced).
 
     Returns:
@@ -286,6 +288,11 @@ def run_worker(job, address, *, tuner_id=None, max_trials=None) -> bool:
         OracleUnreachableError: the chief does not answer within seconds.
     """
     check_reachable(address)
+    if not (tuner_id or os.environ.get("KERASTUNER_TUNER_ID")):
+        logger.warning("KERASTUNER_TUNER_ID is not set: this worker is tuner-%d; if it dies, "
+                       "its trial stays pending on the chief. Give every remote worker a "
+                       "distinct, stable KERASTUNER_TUNER_ID so a restart resumes it.",
+                       os.getpid())
     tuner_id = tuner_id or os.environ.get("KERASTUNER_TUNER_ID") or f"tuner-{os.getpid()}"
     if "chief" in tuner_id:
         raise ValueError(f"worker tuner_id {tuner_id!r} must not contain 'chief'")
