@@ -18,7 +18,7 @@ def run(quick: bool = False, *, smoke: bool = False) -> dict:
     """Measure the row; returns ``{"row", "title", "results", "notes"}``.
 
     Args:
-        quick: 2 calls of the short measurement (full: 5).
+        quick: 1 call of the short measurement (full: 5).
         smoke: 1 call.
 
     Raises:
@@ -30,7 +30,7 @@ def run(quick: bool = False, *, smoke: bool = False) -> dict:
         from bench.__main__ import NotAvailable
 
         raise NotAvailable(f"bench/dcgan_vs_keras_io.py is missing ({exc})") from None
-    calls = 1 if smoke else 2 if quick else 5
+    calls = 1 if smoke or quick else 5
     outs = [dcgan_vs_keras_io.run(quick=True) for _ in range(calls)]
     ratios = [o["ratio"] for o in outs]
     r = summary(ratios)

@@ -110,7 +110,7 @@ def run(quick: bool = False, *, smoke: bool = False, families=("fnn", "cnn", "ls
         quick: Smaller data and 5 pairs instead of 7.
         smoke: The smallest size (2 pairs), for the test suite (no control).
         families: Which families to measure.
-        control: Add the A/A control (``build_fnn`` against itself).
+        control: Add the A/A control (``build_fnn`` against itself; full mode only).
     """
     import keras
 
@@ -124,13 +124,15 @@ def run(quick: bool = False, *, smoke: bool = False, families=("fnn", "cnn", "ls
         hand_net = hand_model(family, zoo_net)
         params = _check_same_layers(zoo_net, hand_net)
 
-        runs = paired({"zoo": epoch_throughput(zoo_net, x, y),
-                       "keras": epoch_throughput(hand_net, x, y)}, repeats, warmup=1)
+        per_call = 1 if quick or smoke else EPOCHS_PER_CALL
+        runs = paired({"zoo": epoch_throughput(zoo_net, x, y, epochs=per_call),
+                       "keras": epoch_throughput(hand_net, x, y, epochs=per_call)}, repeats,
+                      warmup=1)
         row = compare(f"build_{family}", "zoo", "keras", runs, unit="samples/s",
                       target=TARGET, note=f"{params} params, {samples} samples x "
-                                          f"{EPOCHS_PER_CALL} epochs per call, batch {BATCH_SIZE}")
+                                          f"{per_call} epoch(s) per call, batch {BATCH_SIZE}")
         results.append(row)
-    if control and not smoke:
+    if control and not smoke and not quick:
         # A/A control: the same factory against itself shows the noise floor of this run.
         keras.backend.clear_session()
         samples = SIZES["fnn"][2 if quick else 1]

@@ -122,10 +122,10 @@ def run(quick: bool = False, *, smoke: bool = False) -> dict:
     """Measure the row; returns ``{"row", "title", "results", "notes"}``.
 
     Args:
-        quick: 8 trials against 2.
+        quick: 6 trials against 2.
         smoke: 2 trials against 1 (test suite).
     """
-    long_n, short_n = (2, 1) if smoke else (8, 2) if quick else (30, 5)
+    long_n, short_n = (2, 1) if smoke else (6, 2) if quick else (30, 5)
     epochs = 1
     with tempfile.TemporaryDirectory(prefix="zoo_bench_mem_") as tmp:
         long, short = measure_in_subprocesses(

@@ -165,7 +165,7 @@ def run(quick: bool = False, *, smoke: bool = False, seeds=None) -> dict:
     """Measure the row; returns ``{"row", "title", "results", "notes"}``.
 
     Args:
-        quick: 1 seed and a 30 s cap per search (full: 3 seeds, 70 s).
+        quick: 1 seed and a 15 s cap per search (full: 3 seeds, 70 s).
         smoke: A tiny run (2 epochs, 10 s cap, an unreachable-in-time target is fine).
         seeds: Override the seeds.
     """
@@ -175,7 +175,7 @@ def run(quick: bool = False, *, smoke: bool = False, seeds=None) -> dict:
     if smoke:
         seeds, cap, epochs = seeds or (1,), 3.0, 2
     elif quick:
-        seeds, cap, epochs = seeds or (1,), 30.0, EPOCHS
+        seeds, cap, epochs = seeds or (1,), 15.0, EPOCHS
     else:
         seeds, cap, epochs = seeds or (1, 2, 3), 70.0, EPOCHS
     dataset = zoo.data.load("digits", representation="image", seed=0)
