@@ -535,10 +535,16 @@ def _best_model(tuner, best, job):
 
 
 def _best_epochs(best, job) -> int:
-    """Epochs the best trial trained to reach its best score (Hyperband's included)."""
-    if best.best_step is not None:
-        return int(best.best_step) + 1
-    return int(best.hyperparameters.values.get("tuner/epochs", job.epochs))
+    """Epochs the best trial's model trained to reach its best score.
+
+    keras-tuner counts ``best_step`` from the start of the trial's own ``fit``; a
+    Hyperband trial that continues an earlier one starts at ``tuner/initial_epoch``
+    from that trial's weights, so those epochs count too.
+    """
+    values = best.hyperparameters.values
+    if best.best_step is None:
+        return int(values.get("tuner/epochs", job.epochs))
+    return int(values.get("tuner/initial_epoch", 0)) + int(best.best_step) + 1
 
 
 def _refit(tuner, best, job):

@@ -57,10 +57,25 @@ def test_fixed_ranges_and_drop_reshape_the_space_without_subclassing():
     ({"ranges": {"learning_rate": (0.0, 1e-2)}}, r"ranges\['learning_rate'\].*low > 0"),
     ({"ranges": {"filters": []}}, "non-empty list"),
     ({"drop": ["depth"]}, "unknown hyperparameter 'depth' in `drop`"),
+    ({"bn_momentum": 1.0}, r"`bn_momentum` must be a number in \[0, 1\) or None, received "
+                           "bn_momentum=1.0"),
 ])
 def test_bad_reshaping_is_refused_naming_the_hyperparameter(kwargs, match):
     with pytest.raises(ValueError, match=match):
         HyperCNN((8, 8, 1), 10, **kwargs)
+
+
+def test_batch_norm_momentum_suits_short_trials_and_survives_saving(tmp_path):
+    def momenta(model):
+        return [layer.momentum for layer in model._flatten_layers(include_self=False)
+                if isinstance(layer, keras.layers.BatchNormalization)]
+
+    model, _ = _build(HyperCNN((8, 8, 1), 10), batch_norm=True)
+    assert momenta(model) and set(momenta(model)) == {0.9}
+    model.save(tmp_path / "m.keras")
+    assert set(momenta(keras.saving.load_model(tmp_path / "m.keras", safe_mode=True))) == {0.9}
+    untouched, _ = _build(HyperCNN((8, 8, 1), 10, bn_momentum=None), batch_norm=True)
+    assert set(momenta(untouched)) == {0.99}  # Keras' default, as the factory builds it
 
 
 def test_cnn_depth_is_capped_by_the_input_size():
