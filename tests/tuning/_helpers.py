@@ -12,7 +12,7 @@ SMALL = {"conv_blocks": 1, "dense_units": 64, "batch_norm": False, "l2": 0.0,
          "kernel_initializer": "he_normal", "dropout": 0.0}
 SMALL_RANGES = {"filters": [8, 16], "learning_rate": (1e-3, 1e-2), "batch_size": [64, 128],
                 "optimizer": ["adam", "rmsprop"], "activation": ["relu", "elu", "tanh"],
-                "schedule": ["constant", "cosine"]}
+                "schedule": ["constant", "cosine"], "dense_units": [32, 64], "dropout": (0.0, 0.5)}
 
 
 def small_cnn(dataset, **kwargs):

@@ -20,6 +20,6 @@ if __name__ == "__main__":
         with open(done, "a") as f:
             f.write(f"{row['trial_id']}\n")
 
-    result = run_search(hm, data, "random", max_trials=4, max_epochs=6, patience=10,
+    result = run_search(hm, data, "random", max_trials=4, max_epochs=20, patience=20,
                         directory=directory, seed=0, progress=progress, write_report=False)
     print("TRIALS", len(result.trials))
