@@ -29,6 +29,16 @@ def test_zoo_tune_short_hyperband_prints_progress_table_and_metrics(tmp_path, ca
     assert report["best_hyperparameters"]["conv_blocks"] == 1
     assert report["best_hyperparameters"]["filters"] == 32
     assert (out / "best_model.keras").exists() and (out / "trials.csv").exists()
+    assert "best model: best hyperparameters refit on train+val (1527 samples" in text
+    assert report["refit"]["mode"] == "train+val"
+    # Same job again with --refit none: no new trial, the best trial's own checkpoint.
+    assert _zoo_main(["tune", "cnn", "--data", "digits", "--algorithm", "hyperband",
+                      "--max-epochs", "2", "--fixed", "conv_blocks=1", "--range",
+                      "filters=[32]", "--drop", "schedule", "--refit", "none",
+                      "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "[trial" not in text and "best model: best trial's checkpoint" in text
+    assert json.loads((out / "report.json").read_text())["refit"]["mode"] is False
 
 
 @pytest.mark.parametrize("argv, message", [
