@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import zoo  # noqa: E402,F401  (registers the zoo's custom objects)
 
 manifest = json.load(open(sys.argv[1]))
-for name, entry in manifest.items():
+for entry in manifest.values():
     model = keras.saving.load_model(entry["model"], safe_mode=True)
     if entry.get("generate"):
         out = np.asarray(model.generate(entry["generate"], seed=0))
