@@ -148,6 +148,9 @@ def test_dcgan_row_wraps_the_dcgan_script():
 
     row = dcgan_row.run(smoke=True)
     _check_ratio_row(row, 3)
-    (result,) = row["results"]
-    assert result["target"] == 1.3 and result["ratio"]["n"] == 1
-    assert _finite_positive(result["a_summary"]["median"])
+    # The default zoo DCGAN and the plain one (no augmentation, no weight average).
+    default, plain = row["results"]
+    assert "plain" in plain["name"] and plain["b_summary"] == default["b_summary"]
+    for result in (default, plain):
+        assert result["target"] == 1.3 and result["ratio"]["n"] == 1
+        assert _finite_positive(result["a_summary"]["median"])
