@@ -281,7 +281,7 @@ class WeightedCategoricalCrossentropy(keras.losses.Loss):
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class WeightedSparseCategoricalCrossentropy(keras.losses.Loss):
+class WeightedSparseCategoricalCrossentropy(WeightedCategoricalCrossentropy):
     """Sparse categorical cross-entropy (integer labels) with a weight per class.
 
     A sample of class `k` costs `w_k * (-log p_k)`. Labels may have shape
@@ -315,12 +315,9 @@ class WeightedSparseCategoricalCrossentropy(keras.losses.Loss):
         name: str = "weighted_sparse_categorical_crossentropy",
         dtype=None,
     ):
-        fn = type(self).__name__
-        self.class_weights = _check_weight_vector(
-            fn, "class_weights", class_weights, allow_scalar=False
-        )
-        self.from_logits = check_bool(fn, "from_logits", from_logits)
-        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        # Same arguments, checks and config as the one-hot loss; only the labels differ.
+        super().__init__(class_weights, from_logits=from_logits, reduction=reduction,
+                         name=name, dtype=dtype)
 
     def call(self, y_true, y_pred):
         y_true, y_pred = _tensors(self, y_true, y_pred)
@@ -332,10 +329,6 @@ class WeightedSparseCategoricalCrossentropy(keras.losses.Loss):
         one_hot = ops.one_hot(labels, num_classes, dtype=y_pred.dtype)
         return _weighted_cce(one_hot, y_pred, self.class_weights, self.from_logits)
 
-    def get_config(self):
-        config = _base_config(self)
-        config.update({"class_weights": self.class_weights, "from_logits": self.from_logits})
-        return config
 
 
 # --------------------------------------------------------------------------- robust
