@@ -23,6 +23,24 @@ def check_common(fn: str, *, activation, kernel_initializer, dropout, batch_norm
     return activation
 
 
+def dense_head(x, dense_units, *, task, out_units, activation, kernel_initializer, batch_norm,
+               dropout, l2, seed, first_index=0):
+    """Dense blocks ``dense_0, dense_1, ...`` then the task's float32 output layer.
+
+    Layer ``i`` of the head is seeded with ``layer_seed(seed, first_index + i)``, so
+    the blocks built before the head (convolutions, recurrent layers) keep theirs.
+    """
+    from zoo import tasks
+    from zoo.layers import dense_block, layer_seed, output_layer
+
+    for i, units in enumerate(dense_units):
+        x = dense_block(x, units, activation=activation, kernel_initializer=kernel_initializer,
+                        batch_norm=batch_norm, dropout=dropout, l2=l2,
+                        seed=layer_seed(seed, first_index + i), name=f"dense_{i}")
+    return output_layer(x, out_units, tasks.output_activation(task),
+                        seed=layer_seed(seed, first_index + len(dense_units)))
+
+
 def finish(inputs, outputs, *, name, compile, task, optimizer, learning_rate, loss, metrics,
            compile_kwargs):
     """Wrap tensors into a functional ``keras.Model`` and compile it if asked."""

@@ -10,8 +10,8 @@ from zoo._validate import (
     check_positive_int,
     check_shape,
 )
-from zoo.layers import conv_block, dense_block, layer_seed, output_layer
-from zoo.models._common import check_common, finish, precision_aware
+from zoo.layers import conv_block, layer_seed
+from zoo.models._common import check_common, dense_head, finish, precision_aware
 from zoo.registry import register_model
 
 PADDINGS = ("same", "valid")
@@ -123,13 +123,9 @@ def build_cnn(input_shape, *, task, num_classes=None, num_outputs=1, filters=(32
             ("max", 1): keras.layers.GlobalMaxPooling1D,
         }[(global_pooling, rank)]
         x = pool(name="global_pool")(x)
-    offset = len(filters)
-    for i, units in enumerate(dense_units):
-        x = dense_block(x, units, activation=activation, kernel_initializer=kernel_initializer,
-                        batch_norm=batch_norm, dropout=dropout, l2=l2,
-                        seed=layer_seed(seed, offset + i), name=f"dense_{i}")
-    outputs = output_layer(x, out_units, tasks.output_activation(task),
-                           seed=layer_seed(seed, offset + len(dense_units)))
+    outputs = dense_head(x, dense_units, task=task, out_units=out_units, activation=activation,
+                         kernel_initializer=kernel_initializer, batch_norm=batch_norm,
+                         dropout=dropout, l2=l2, seed=seed, first_index=len(filters))
     return finish(inputs, outputs, name=name, compile=compile, task=task, optimizer=optimizer,
                   learning_rate=learning_rate, loss=loss, metrics=metrics,
                   compile_kwargs=compile_kwargs)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from zoo import tasks
 from zoo._validate import check_int_sequence, check_shape
-from zoo.layers import dense_block, layer_seed, output_layer
-from zoo.models._common import check_common, finish, precision_aware
+from zoo.models._common import check_common, dense_head, finish, precision_aware
 from zoo.registry import register_model
 
 
@@ -70,12 +69,9 @@ def build_fnn(input_shape, *, task, num_classes=None, num_outputs=1, hidden_unit
 
     inputs = keras.Input(input_shape, name="inputs")
     x = keras.layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs
-    for i, units in enumerate(hidden_units):
-        x = dense_block(x, units, activation=activation, kernel_initializer=kernel_initializer,
-                        batch_norm=batch_norm, dropout=dropout, l2=l2,
-                        seed=layer_seed(seed, i), name=f"dense_{i}")
-    outputs = output_layer(x, out_units, tasks.output_activation(task),
-                           seed=layer_seed(seed, len(hidden_units)))
+    outputs = dense_head(x, hidden_units, task=task, out_units=out_units, activation=activation,
+                         kernel_initializer=kernel_initializer, batch_norm=batch_norm,
+                         dropout=dropout, l2=l2, seed=seed)
     return finish(inputs, outputs, name=name, compile=compile, task=task, optimizer=optimizer,
                   learning_rate=learning_rate, loss=loss, metrics=metrics,
                   compile_kwargs=compile_kwargs)

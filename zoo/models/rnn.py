@@ -11,8 +11,8 @@ from zoo._validate import (
     check_positive_int,
     check_shape,
 )
-from zoo.layers import check_activation, dense_block, layer_seed, output_layer, regularizer
-from zoo.models._common import check_common, finish, precision_aware
+from zoo.layers import check_activation, layer_seed, regularizer
+from zoo.models._common import check_common, dense_head, finish, precision_aware
 from zoo.registry import register_model
 
 CELLS = ("lstm", "gru", "simple_rnn")
@@ -130,14 +130,10 @@ def build_lstm(input_shape, *, task, num_classes=None, num_outputs=1, units=(64,
         if bidirectional:
             rnn = keras.layers.Bidirectional(rnn, name=f"bi_{cell}_{i}")
         x = rnn(x)
-    offset = len(units)
-    for i, width in enumerate(dense_units):
-        x = dense_block(x, width, activation=dense_activation,
-                        kernel_initializer=kernel_initializer, batch_norm=batch_norm,
-                        dropout=dropout, l2=l2, seed=layer_seed(seed, offset + i),
-                        name=f"dense_{i}")
-    outputs = output_layer(x, out_units, tasks.output_activation(task),
-                           seed=layer_seed(seed, offset + len(dense_units)))
+    outputs = dense_head(x, dense_units, task=task, out_units=out_units,
+                         activation=dense_activation, kernel_initializer=kernel_initializer,
+                         batch_norm=batch_norm, dropout=dropout, l2=l2, seed=seed,
+                         first_index=len(units))
     return finish(inputs, outputs, name=name, compile=compile, task=task, optimizer=optimizer,
                   learning_rate=learning_rate, loss=loss, metrics=metrics,
                   compile_kwargs=compile_kwargs)
