@@ -20,6 +20,8 @@ import math
 import os
 import platform
 
+from zoo.plots import pyplot, save_figure
+
 logger = logging.getLogger("tuning.report")
 
 
@@ -74,18 +76,9 @@ def write_trials_csv(trials, path) -> None:
                             + [t["hyperparameters"].get(n) for n in names])
 
 
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def plot_objective_by_trial(trials, objective, direction, path) -> None:
     """Plot each completed trial's objective and the running best against trial order."""
-    plt = _plt()
+    plt = pyplot()
     done = [t for t in trials if t["score"] is not None]
     xs = list(range(1, len(done) + 1))
     ys = [t["score"] for t in done]
@@ -100,14 +93,12 @@ def plot_objective_by_trial(trials, objective, direction, path) -> None:
     ax.set_ylabel(objective)
     ax.set_title(f"{objective} by trial")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path, dpi=100)
 
 
 def plot_objective_vs_hparams(trials, objective, path, names=None) -> None:
     """One panel per tuned hyperparameter: the objective against its value."""
-    plt = _plt()
+    plt = pyplot()
     done = [t for t in trials if t["score"] is not None]
     if names is None:
         names = sorted({k for t in done for k in t["hyperparameters"]
@@ -133,9 +124,7 @@ def plot_objective_vs_hparams(trials, objective, path, names=None) -> None:
         ax.set_ylabel(objective, fontsize=8)
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    save_figure(fig, path, dpi=90)
 
 
 def format_table(trials, objective, direction, top=10) -> str:
