@@ -148,9 +148,14 @@ def test_dcgan_row_wraps_the_dcgan_script():
 
     row = dcgan_row.run(smoke=True)
     _check_ratio_row(row, 3)
-    # The default zoo DCGAN and the plain one (no augmentation, no weight average).
-    default, plain = row["results"]
+    # The default zoo DCGAN and the plain one (no augmentation, no weight average)
+    # against the reference (training=True), and the default against the example as
+    # written (no target: it trains a different network).
+    default, plain, as_written = row["results"]
     assert "plain" in plain["name"] and plain["b_summary"] == default["b_summary"]
     for result in (default, plain):
         assert result["target"] == 1.3 and result["ratio"]["n"] == 1
         assert _finite_positive(result["a_summary"]["median"])
+    assert "as written" in as_written["name"] and "target" not in as_written
+    assert as_written["a_summary"] == default["a_summary"]
+    assert _finite_positive(as_written["b_summary"]["median"])
