@@ -18,6 +18,15 @@ when one does not apply. It also handles keras-tuner pitfalls:
   search starts are frozen out of the collector (``gc.freeze``) for its duration:
   with TensorFlow loaded a full collection otherwise costs ~0.25 s per call, more
   than training a small model for an epoch.
+* Hyperband's rounds: keras-tuner builds a fresh model for every trial that
+  continues a parent trial, loads the parent's best checkpoint into it and pays
+  ``tf.function`` tracing again. The zoo's Hyperband keeps the compiled models of
+  the current bracket in memory (:class:`ParentModelCache`) and continues the
+  parent's own model instead: it reloads the same checkpoint and resets the
+  optimizer slots, iteration count and random-seed states to the values a fresh
+  build starts from, so every trial gets the same numbers as keras-tuner's
+  rebuild, without the rebuild and the re-tracing (``reuse_models=False`` turns
+  it off).
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ ALGORITHMS = ("random", "bayesian", "hyperband", "grid")
 ALGORITHM_ARGS = {
     "random": ("max_trials",),
     "bayesian": ("max_trials", "num_initial_points", "alpha", "beta"),
-    "hyperband": ("max_epochs", "factor", "hyperband_iterations", "max_trials"),
+    "hyperband": ("max_epochs", "factor", "hyperband_iterations", "max_trials", "reuse_models"),
     "grid": ("max_trials",),
 }
 _COMMON_ARGS = ("objective", "executions_per_trial", "directory", "project_name", "overwrite",
@@ -163,11 +172,145 @@ def _mixin(base):
     return ZooTuner
 
 
+class ParentModelCache:
+    """Compiled models of finished trials, kept for the Hyperband trials that continue them.
+
+    Each entry holds a model and the values its non-weight state had when it was
+    built (optimizer slots and iteration count, dropout seed states): what a
+    freshly built model would start from. The oldest entries are dropped once the
+    cached models hold more than ``max_params`` parameters together.
+
+    Args:
+        max_params: Bound on the parameters of all cached models together (their
+            weights, optimizer slots and traced functions stay in memory).
+
+    Example:
+        >>> cache = ParentModelCache(max_params=1_000_000)
+        >>> cache.put("0001", model, fresh_state(model))
+        >>> model, state = cache.take("0001")
+    """
+
+    def __init__(self, max_params=20_000_000):
+        from collections import OrderedDict
+
+        self.max_params = check_positive_int("ParentModelCache", "max_params", max_params)
+        self._entries = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self):
+        return len(self._entries)
+
+    def take(self, trial_id):
+        """Remove and return ``(model, state)`` cached for ``trial_id``, or ``None``."""
+        entry = self._entries.pop(trial_id, None)
+        if entry is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return entry
+
+    def put(self, trial_id, model, state):
+        """Cache ``model`` for ``trial_id``; drop the oldest entries over ``max_params``."""
+        self._entries[trial_id] = (model, state)
+        total = sum(m.count_params() for m, _ in self._entries.values())
+        while len(self._entries) > 1 and total > self.max_params:
+            _, (old, _) = self._entries.popitem(last=False)
+            total -= old.count_params()
+
+    def clear(self):
+        """Drop every cached model."""
+        self._entries.clear()
+
+
+def fresh_state(model):
+    """Snapshot the state of a just-built model that a weight checkpoint does not reset.
+
+    Builds the optimizer (so its slots exist) and records the values of its
+    variables and of every model variable that is not a weight (the dropout
+    layers' seed states).
+
+    Returns:
+        A list of ``(variable, numpy value)`` pairs for :func:`restore_state`.
+    """
+    import numpy as np
+
+    if model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    weights = {id(v) for v in model.weights}
+    variables = [v for v in model.variables if id(v) not in weights]
+    if model.optimizer is not None:
+        variables += list(model.optimizer.variables)
+    return [(v, np.array(v.numpy())) for v in variables]
+
+
+def restore_state(state):
+    """Assign the values recorded by :func:`fresh_state` back to their variables."""
+    for variable, value in state:
+        variable.assign(value)
+
+
+def _hyperband(base):
+    """``base`` (a zoo Hyperband) continuing parent trials' own compiled models."""
+    from keras_tuner.src.engine import tuner as tuner_module
+
+    class ZooHyperband(base):
+        __doc__ = base.__doc__ + " Continues parent trials' models instead of rebuilding them."
+
+        #: Set by make_tuner(reuse_models=...); False gives keras-tuner's rebuild.
+        zoo_reuse_models = True
+
+        def run_trial(self, trial, *args, **kwargs):
+            self._zoo_trial_id = trial.trial_id
+            try:
+                return super().run_trial(trial, *args, **kwargs)
+            finally:
+                self._zoo_trial_id = None
+
+        def search(self, *fit_args, **fit_kwargs):
+            try:
+                return super().search(*fit_args, **fit_kwargs)
+            finally:
+                self.zoo_model_cache.clear()  # the models are not needed after the search
+
+        @property
+        def zoo_model_cache(self):
+            if "_zoo_model_cache" not in self.__dict__:
+                self._zoo_model_cache = ParentModelCache()
+            return self._zoo_model_cache
+
+        def _build_hypermodel(self, hp):
+            current = getattr(self, "_zoo_trial_id", None)
+            if not self.zoo_reuse_models or current is None:  # load_model(), refits...
+                return super()._build_hypermodel(hp)
+            cache = self.zoo_model_cache
+            parent = hp.values.get("tuner/trial_id")
+            entry = None
+            if parent is not None:  # a later execution of this trial, else the parent's
+                entry = cache.take(current) or cache.take(parent)
+            if entry is None:
+                # keras-tuner's own build (no checkpoint loaded yet), then the snapshot.
+                model = tuner_module.Tuner._build_hypermodel(self, hp)
+                with tuner_module.maybe_distribute(self.distribution_strategy):
+                    state = fresh_state(model)
+            else:
+                model, state = entry
+            if parent is not None:
+                with tuner_module.maybe_distribute(self.distribution_strategy):
+                    model.load_weights(self._get_checkpoint_fname(parent))
+                    restore_state(state)  # what a fresh build would train from
+            cache.put(current, model, state)
+            return model
+
+    ZooHyperband.__name__ = ZooHyperband.__qualname__ = "ZooHyperband"
+    return ZooHyperband
+
+
 def _tuner_classes():
     import keras_tuner as kt
 
     return {"random": _mixin(kt.RandomSearch), "bayesian": _mixin(kt.BayesianOptimization),
-            "hyperband": _mixin(kt.Hyperband), "grid": _mixin(kt.GridSearch)}
+            "hyperband": _hyperband(_mixin(kt.Hyperband)), "grid": _mixin(kt.GridSearch)}
 
 
 def check_objective(fn, objective):
@@ -200,9 +343,9 @@ def objective_names(objective) -> list[str]:
 
 def make_tuner(algorithm, hypermodel, *, objective="val_loss", max_trials=None, max_epochs=None,
                factor=None, hyperband_iterations=None, num_initial_points=None, alpha=None,
-               beta=None, executions_per_trial=1, directory="tuning_runs", project_name="search",
-               overwrite=False, seed=None, strategy="auto", max_retries_per_trial=0,
-               max_consecutive_failed_trials=3, **kwargs):
+               beta=None, reuse_models=None, executions_per_trial=1, directory="tuning_runs",
+               project_name="search", overwrite=False, seed=None, strategy="auto",
+               max_retries_per_trial=0, max_consecutive_failed_trials=3, **kwargs):
     """Build a keras-tuner tuner for ``algorithm`` over ``hypermodel``.
 
     Arguments that do not apply to the algorithm are refused (``factor`` for a
@@ -222,6 +365,10 @@ def make_tuner(algorithm, hypermodel, *, objective="val_loss", max_trials=None, 
         factor: Hyperband's reduction factor.
         hyperband_iterations: Hyperband's number of full iterations.
         num_initial_points, alpha, beta: Bayesian optimisation settings.
+        reuse_models: Hyperband only: continue a parent trial's compiled model in
+            memory instead of rebuilding it (default ``True``; same numbers, no
+            re-tracing; see :class:`ParentModelCache`). ``False``: keras-tuner's
+            rebuild for every round.
         executions_per_trial: Models trained per trial (objective averaged).
         directory: Where trials and checkpoints are written (``gs://`` works).
         project_name: Subdirectory of ``directory`` for this search.
@@ -252,7 +399,8 @@ def make_tuner(algorithm, hypermodel, *, objective="val_loss", max_trials=None, 
     algorithm = check_choice(fn, "algorithm", algorithm, ALGORITHMS)
     given = {"max_trials": max_trials, "max_epochs": max_epochs, "factor": factor,
              "hyperband_iterations": hyperband_iterations,
-             "num_initial_points": num_initial_points, "alpha": alpha, "beta": beta}
+             "num_initial_points": num_initial_points, "alpha": alpha, "beta": beta,
+             "reuse_models": reuse_models}
     allowed = ALGORITHM_ARGS[algorithm]
     for key, value in given.items():
         if value is not None and key not in allowed:
@@ -274,6 +422,9 @@ def make_tuner(algorithm, hypermodel, *, objective="val_loss", max_trials=None, 
             raise ValueError(f"{fn}: `factor` must be an int >= 2, received factor={factor}")
     if hyperband_iterations is not None:
         check_positive_int(fn, "hyperband_iterations", hyperband_iterations)
+    if reuse_models is not None and not isinstance(reuse_models, bool):
+        raise TypeError(f"{fn}: `reuse_models` must be True or False, received "
+                        f"reuse_models={reuse_models!r}")
     if num_initial_points is not None:
         check_positive_int(fn, "num_initial_points", num_initial_points)
     for key, value in (("alpha", alpha), ("beta", beta)):
@@ -326,8 +477,10 @@ def make_tuner(algorithm, hypermodel, *, objective="val_loss", max_trials=None, 
         extra = {"max_epochs": max_epochs or 27, "factor": factor or 3,
                  "hyperband_iterations": hyperband_iterations or 1}
     tuner = _quiet(cls, hypermodel=hypermodel, **extra, **common)
-    if algorithm == "hyperband" and max_trials is not None:
-        tuner.oracle.max_trials = max_trials  # a cap: create_trial stops at it
+    if algorithm == "hyperband":
+        if max_trials is not None:
+            tuner.oracle.max_trials = max_trials  # a cap: create_trial stops at it
+        tuner.zoo_reuse_models = reuse_models is not False
     tuner.zoo_strategy = resolved
     tuner.zoo_algorithm = algorithm
     return tuner
