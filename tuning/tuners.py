@@ -13,11 +13,13 @@ when one does not apply. It also handles keras-tuner pitfalls:
   "/job:localhost"``). A TPU reached over the network (a TPU node, not a TPU VM)
   cannot see the host's disk at all, so it needs a ``gs://`` directory and
   :func:`check_directory` says so before the search starts.
-* Speed and memory: Keras' global state is cleared and garbage collected before
-  every trial, once (keras-tuner collects twice), and the objects alive when the
-  search starts are frozen out of the collector (``gc.freeze``) for its duration:
-  with TensorFlow loaded a full collection otherwise costs ~0.25 s per call, more
-  than training a small model for an epoch.
+* Speed and memory: Keras' global state is cleared before every trial, and the
+  objects alive when the search starts are frozen out of the collector
+  (``gc.freeze``) for its duration. keras-tuner runs two full garbage
+  collections per trial; with TensorFlow loaded each costs 0.1-0.25 s, more than
+  training a small model for an epoch. The zoo's tuners run one, and only while
+  collections have taken less than ``GC_BUDGET`` (1%) of the search's time, so
+  short trials share a collection and long ones each get their own.
 * Hyperband's rounds: keras-tuner builds a fresh model for every trial that
   continues a parent trial, loads the parent's best checkpoint into it and pays
   ``tf.function`` tracing again. The zoo's Hyperband keeps the compiled models of
@@ -35,6 +37,7 @@ import gc
 import logging
 import numbers
 import os
+import time
 import warnings
 
 from zoo._validate import check_choice, check_positive_int, suggest
@@ -54,6 +57,9 @@ ALGORITHM_ARGS = {
 _COMMON_ARGS = ("objective", "executions_per_trial", "directory", "project_name", "overwrite",
                 "seed", "strategy", "max_retries_per_trial", "max_consecutive_failed_trials",
                 "hyperparameters", "tune_new_entries", "allow_new_entries", "max_model_size")
+
+#: Share of a search's wall time that full garbage collections between trials may take.
+GC_BUDGET = 0.01
 
 #: The non-zero oracle seed used for a user's ``seed=0`` (see :func:`oracle_seed`).
 ZERO_SEED = 2_147_483_647
@@ -131,6 +137,7 @@ def _mixin(base):
             # collects garbage, and scanning TensorFlow's heap each time costs more than
             # a small trial's training. Objects created by the trials are still collected.
             gc.freeze()
+            self._zoo_gc = {"start": time.perf_counter(), "spent": 0.0, "last": 0.0}
             try:
                 with warnings.catch_warnings():
                     # Hyperband resumes trials from weight checkpoints without optimizer slots.
@@ -140,6 +147,7 @@ def _mixin(base):
             except _Recycle:
                 self.zoo_recycled = True
             finally:
+                self._zoo_gc = None
                 gc.unfreeze()
 
         def on_trial_end(self, trial):
@@ -149,14 +157,28 @@ def _mixin(base):
             if limit and self.zoo_trials_done >= limit:
                 raise _Recycle()  # leave search(); the process is replaced by a fresh one
 
+        def _zoo_collect_garbage(self):
+            """A full collection, unless collections would exceed GC_BUDGET of the search."""
+            budget = getattr(self, "_zoo_gc", None)
+            if budget is None:  # outside search(): load_model() and the like
+                gc.collect()
+                return
+            now = time.perf_counter()
+            if budget["spent"] + budget["last"] > GC_BUDGET * (now - budget["start"]):
+                return  # the previous trials' garbage waits for a later trial
+            gc.collect()
+            budget["last"] = time.perf_counter() - now
+            budget["spent"] += budget["last"]
+
         def _try_build(self, hp):
-            # keras-tuner clears the session and then collects garbage a second time;
-            # with TensorFlow loaded each full collection costs ~0.25 s, so do it once.
+            # keras-tuner clears the session with a full collection and then collects a
+            # second time; see GC_BUDGET.
             import keras
             from keras_tuner.src import errors
             from keras_tuner.src.engine.tuner import maybe_compute_model_size
 
-            keras.backend.clear_session(free_memory=True)
+            keras.backend.clear_session(free_memory=False)
+            self._zoo_collect_garbage()
             model = self._build_hypermodel(hp)
             if not isinstance(model, keras.Model):
                 raise errors.FatalTypeError(
@@ -175,9 +197,9 @@ def _mixin(base):
 class ParentModelCache:
     """Compiled models of finished trials, kept for the Hyperband trials that continue them.
 
-    Each entry holds a model and the values its non-weight state had when it was
-    built (optimizer slots and iteration count, dropout seed states): what a
-    freshly built model would start from. The oldest entries are dropped once the
+    Each entry holds a model and the values its non-weight variables (dropout
+    seed states) had when it was built; with :func:`restore_state` they give the
+    model what a fresh build of it would start from. The oldest entries are dropped once the
     cached models hold more than ``max_params`` parameters together.
 
     Args:
@@ -224,29 +246,37 @@ class ParentModelCache:
 
 
 def fresh_state(model):
-    """Snapshot the state of a just-built model that a weight checkpoint does not reset.
+    """Snapshot the state of a just-built model that neither training nor a checkpoint resets.
 
-    Builds the optimizer (so its slots exist) and records the values of its
-    variables and of every model variable that is not a weight (the dropout
-    layers' seed states).
+    That is every model variable that is not a weight: the dropout layers' seed
+    states (metric variables too, which ``fit`` resets anyway). The optimizer is
+    reset separately by :func:`restore_state`, so nothing is built here.
 
     Returns:
         A list of ``(variable, numpy value)`` pairs for :func:`restore_state`.
     """
     import numpy as np
 
-    if model.optimizer is not None and not model.optimizer.built:
-        model.optimizer.build(model.trainable_variables)
     weights = {id(v) for v in model.weights}
-    variables = [v for v in model.variables if id(v) not in weights]
-    if model.optimizer is not None:
-        variables += list(model.optimizer.variables)
-    return [(v, np.array(v.numpy())) for v in variables]
+    return [(v, np.array(v.numpy())) for v in model.variables if id(v) not in weights]
 
 
-def restore_state(state):
-    """Assign the values recorded by :func:`fresh_state` back to their variables."""
+def restore_state(model, state):
+    """Give ``model`` the non-weight state of a fresh build of itself.
+
+    Assigns the values recorded by :func:`fresh_state` and resets the optimizer's
+    variables (iteration count, slots, loss scale) to those of a new optimizer
+    of the same configuration built for the same weights, so a learning-rate
+    schedule restarts and Adagrad's accumulators get their initial value again.
+    """
     for variable, value in state:
+        variable.assign(value)
+    optimizer = model.optimizer
+    if optimizer is None or not optimizer.built:
+        return  # it will be built fresh by fit
+    new = optimizer.__class__.from_config(optimizer.get_config())
+    new.build(model.trainable_variables)
+    for variable, value in zip(optimizer.variables, new.variables, strict=True):
         variable.assign(value)
 
 
@@ -298,7 +328,7 @@ def _hyperband(base):
             if parent is not None:
                 with tuner_module.maybe_distribute(self.distribution_strategy):
                     model.load_weights(self._get_checkpoint_fname(parent))
-                    restore_state(state)  # what a fresh build would train from
+                    restore_state(model, state)  # what a fresh build trains from
             cache.put(current, model, state)
             return model
 
