@@ -99,3 +99,24 @@ def test_short_dcgan_training_beats_untrained_generator(tmp_path):
     assert saved["classes_covered"] == report["classes_covered"]
     assert (tmp_path / "dcgan.keras").exists() and (tmp_path / "samples.png").exists()
     assert any((tmp_path / "grids").glob("epoch_*.png"))
+
+
+def test_generate_time_limit_and_progress_lines(capsys):
+    import keras
+
+    from zoo.commands.generate import _progress, _time_limit
+
+    x = np.random.default_rng(0).random((64, 4)).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    limit = _time_limit(0.0)
+    assert limit.async_safe  # the training loop does not wait on it every batch
+    history = model.fit(x, x[:, :1], epochs=5, batch_size=8, callbacks=[limit], verbose=0)
+    assert len(history.history["loss"]) == 1  # stopped within the first epoch
+    model.fit(x, x[:, :1], epochs=3, batch_size=8, callbacks=[_progress(0.0, 3)], verbose=0)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["1/3", "2/3", "3/3"]
+    assert all("loss" in line for line in lines)
+    model.fit(x, x[:, :1], epochs=3, batch_size=8, callbacks=[_progress(60.0, 3)], verbose=0)
+    (last,) = capsys.readouterr().out.splitlines()  # only the final epoch's line
+    assert last.startswith("epoch 3/3")
