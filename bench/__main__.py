@@ -52,23 +52,50 @@ DECISIONS = [
      "results": ["fnn: jit_compile True vs False", "cnn: jit_compile True vs False",
                  "lstm: jit_compile True vs False"],
      "why": "XLA on this 2-core CPU is not a consistent gain and adds seconds of compilation "
-            "to every new model (every tuning trial)"},
+            "to every new model (every tuning trial): the CNN is slower with it in every run "
+            "(0.45x under load, 0.55x on the quiet machine); the LSTM was 0.82x in a loaded "
+            "run and 1.76x in the quiet one below, so long LSTM trainings may pass "
+            "`jit_compile=True`"},
     {"default": "`zoo.train` (and `zoo train`) feeds `fit` a tf.data pipeline "
                 "(cache, seeded shuffle, batch, prefetch) instead of NumPy arrays",
      "where": "zoo/training.py, `input_pipeline`", "row": 2,
      "results": ["fnn: tf.data vs numpy", "cnn: tf.data vs numpy", "lstm: tf.data vs numpy"],
-     "why": "a gain for the CNN and the LSTM in every run on this CPU; for the FNN it was "
-            "1.13x (1.07-1.16) in a separate 4-pair run at 4 epochs per call and within the "
-            "noise in the full run below, never a consistent loss"},
+     "why": "a gain in most runs on this CPU, and never a consistent loss: under load the "
+            "CNN and LSTM gained 1.47x and 1.35x and the FNN was even (0.99x); on the quiet "
+            "machine below the FNN gained 1.73x and the CNN 1.14x, and the LSTM was within "
+            "the noise (0.91x, 0.74-1.21; best-of 1.21x)"},
     {"default": "`steps_per_execution` left at 1",
      "where": "zoo/models/_compile.py (unchanged)", "row": 2,
      "results": ["fnn: steps_per_execution 8 vs 1", "cnn: steps_per_execution 8 vs 1",
                  "lstm: steps_per_execution 8 vs 1"],
      "why": "it helps the small FNN (per-step overhead dominates), but it is not a "
             "consistent gain for the CNN and the LSTM across runs (the LSTM went from 0.39x in "
-            "a quick run to 1.7x in the full run), and above 1 the batch-level callbacks "
+            "a quick run to 1.7x in a full run and 1.07x in the quiet one), and above 1 the batch-level callbacks "
             "(zoo.callbacks' gradient monitors, progress bars) see only every 8th batch; pass "
             "`compile_kwargs={'steps_per_execution': 8}` for small dense models"},
+    {"default": "Hyperband continues parent trials' compiled models (`make_tuner(..., "
+                "reuse_models=True)`) instead of keras-tuner's rebuild",
+     "where": "tuning/tuners.py, `ParentModelCache`", "row": 4,
+     "results": ["hyperband: tuner overhead (time outside fit)"],
+     "why": "with the rebuild, tracing was 55.0% of a Hyperband search's time and the "
+            "overhead outside fit 10.1% (full run of 2026-11-23T13:07, under load); the trial "
+            "scores are identical (tests/tuning/test_tuners.py), and the default `zoo tune cnn "
+            "--data digits --algorithm hyperband` went from 2:00 to 1:25 end to end, same "
+            "99.63%"},
+    {"default": "one full garbage collection per trial only while collections stay under 1% "
+                "of the search's time (keras-tuner: two per trial)",
+     "where": "tuning/tuners.py, `GC_BUDGET`", "row": 4,
+     "results": ["hyperband: tuner overhead (time outside fit)",
+                 "random: tuner overhead (time outside fit)"],
+     "why": "each full collection cost 0.1-0.25 s with TensorFlow loaded: about 8% of a "
+            "Hyperband search of 1-epoch trials (profiled, one collection per trial), 1.5-2% "
+            "with the budget; memory stays bounded (row 6)"},
+    {"default": "the DCGAN's translation augmentation as two batched one-hot matrix products "
+                "(was `take_along_axis` gathers), its weight average by `assign_sub`",
+     "where": "zoo/models/dcgan.py", "row": 3,
+     "results": ["DCGAN 16x16x1, batch 64: zoo / keras.io"],
+     "why": "the gathers and their scatter gradients cost about 20% of a step on this CPU; "
+            "the same distribution of shifts and exact gradients (tests/zoo/test_dcgan.py)"},
     {"default": "`mixed_precision=None` on the factories (`\"auto\"` on request)",
      "where": "zoo/precision.py, zoo/models/*.py", "row": None, "results": [],
      "why": "on a CPU `\"auto\"` resolves to float32; mixed precision is only a gain on "
