@@ -18,7 +18,7 @@ when one does not apply. It also handles keras-tuner pitfalls:
   (``gc.freeze``) for its duration. keras-tuner runs two full garbage
   collections per trial; with TensorFlow loaded each costs 0.1-0.25 s, more than
   training a small model for an epoch. The zoo's tuners run one, and only while
-  collections have taken less than ``GC_BUDGET`` (1%) of the search's time, so
+  collections have taken less than ``GC_BUDGET`` (0.5%) of the search's time, so
   short trials share a collection and long ones each get their own.
 * Hyperband's rounds: keras-tuner builds a fresh model for every trial that
   continues a parent trial, loads the parent's best checkpoint into it and pays
@@ -28,7 +28,8 @@ when one does not apply. It also handles keras-tuner pitfalls:
   optimizer slots, iteration count and random-seed states to the values a fresh
   build starts from, so every trial gets the same numbers as keras-tuner's
   rebuild, without the rebuild and the re-tracing (``reuse_models=False`` turns
-  it off).
+  it off). The reload is skipped when the checkpoint is the parent's last epoch,
+  whose weights the model already holds.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ _COMMON_ARGS = ("objective", "executions_per_trial", "directory", "project_name"
                 "hyperparameters", "tune_new_entries", "allow_new_entries", "max_model_size")
 
 #: Share of a search's wall time that full garbage collections between trials may take.
-GC_BUDGET = 0.01
+GC_BUDGET = 0.005
 
 #: The non-zero oracle seed used for a user's ``seed=0`` (see :func:`oracle_seed`).
 ZERO_SEED = 2_147_483_647
@@ -137,7 +138,9 @@ def _mixin(base):
             # collects garbage, and scanning TensorFlow's heap each time costs more than
             # a small trial's training. Objects created by the trials are still collected.
             gc.freeze()
-            self._zoo_gc = {"start": time.perf_counter(), "spent": 0.0, "last": 0.0}
+            # "last" starts at a typical collection's cost, so the first one also waits
+            # until the budget allows it.
+            self._zoo_gc = {"start": time.perf_counter(), "spent": 0.0, "last": 0.1}
             try:
                 with warnings.catch_warnings():
                     # Hyperband resumes trials from weight checkpoints without optimizer slots.
@@ -309,6 +312,22 @@ def _hyperband(base):
                 self._zoo_model_cache = ParentModelCache()
             return self._zoo_model_cache
 
+        def _zoo_checkpoint_is_last_epoch(self, trial_id):
+            """Whether a trial's best-epoch checkpoint holds its model's final weights.
+
+            keras-tuner checkpoints the first epoch with the best objective; when
+            that is the last epoch, the model in memory already has those weights.
+            """
+            objective = self.oracle.objective
+            if self.executions_per_trial != 1 or not isinstance(getattr(objective, "name",
+                                                                        None), str):
+                return False
+            metrics = self.oracle.get_trial(trial_id).metrics
+            if not metrics.exists(objective.name):
+                return False
+            history = metrics.get_history(objective.name)
+            return bool(history) and metrics.get_best_step(objective.name) == history[-1].step
+
         def _build_hypermodel(self, hp):
             current = getattr(self, "_zoo_trial_id", None)
             if not self.zoo_reuse_models or current is None:  # load_model(), refits...
@@ -327,7 +346,8 @@ def _hyperband(base):
                 model, state = entry
             if parent is not None:
                 with tuner_module.maybe_distribute(self.distribution_strategy):
-                    model.load_weights(self._get_checkpoint_fname(parent))
+                    if entry is None or not self._zoo_checkpoint_is_last_epoch(parent):
+                        model.load_weights(self._get_checkpoint_fname(parent))
                     restore_state(model, state)  # what a fresh build trains from
             cache.put(current, model, state)
             return model
