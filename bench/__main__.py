@@ -53,24 +53,23 @@ DECISIONS = [
                  "lstm: jit_compile True vs False"],
      "why": "XLA on this 2-core CPU is not a consistent gain and adds seconds of compilation "
             "to every new model (every tuning trial): the CNN is slower with it in every run "
-            "(0.45x under load, 0.55x on the quiet machine); the LSTM was 0.82x in a loaded "
-            "run and 1.76x in the quiet one below, so long LSTM trainings may pass "
+            "(0.45x under load, 0.55x and 0.52x in two quiet runs); the LSTM was 0.82x under "
+            "load and 1.76x and 1.2x in the quiet runs, so long LSTM trainings may pass "
             "`jit_compile=True`"},
     {"default": "`zoo.train` (and `zoo train`) feeds `fit` a tf.data pipeline "
                 "(cache, seeded shuffle, batch, prefetch) instead of NumPy arrays",
      "where": "zoo/training.py, `input_pipeline`", "row": 2,
      "results": ["fnn: tf.data vs numpy", "cnn: tf.data vs numpy", "lstm: tf.data vs numpy"],
-     "why": "a gain in most runs on this CPU, and never a consistent loss: under load the "
-            "CNN and LSTM gained 1.47x and 1.35x and the FNN was even (0.99x); on the quiet "
-            "machine below the FNN gained 1.73x and the CNN 1.14x, and the LSTM was within "
-            "the noise (0.91x, 0.74-1.21; best-of 1.21x)"},
+     "why": "a gain or even for every family in three full runs on this CPU, never a "
+            "consistent loss: FNN 0.99x, 1.73x and 1.23x, CNN 1.47x, 1.14x and 1.00x, LSTM "
+            "1.35x, 0.91x and 1.16x (the first run under load, the last one below)"},
     {"default": "`steps_per_execution` left at 1",
      "where": "zoo/models/_compile.py (unchanged)", "row": 2,
      "results": ["fnn: steps_per_execution 8 vs 1", "cnn: steps_per_execution 8 vs 1",
                  "lstm: steps_per_execution 8 vs 1"],
-     "why": "it helps the small FNN (per-step overhead dominates), but it is not a "
-            "consistent gain for the CNN and the LSTM across runs (the LSTM went from 0.39x in "
-            "a quick run to 1.7x in a full run and 1.07x in the quiet one), and above 1 the batch-level callbacks "
+     "why": "it helps the small FNN (per-step overhead dominates: 1.86-2.3x), but it is "
+            "not a consistent gain for the CNN (0.82-1.06x across runs) and the LSTM (0.39x "
+            "in a quick run, 1.07-1.7x in full runs), and above 1 the batch-level callbacks "
             "(zoo.callbacks' gradient monitors, progress bars) see only every 8th batch; pass "
             "`compile_kwargs={'steps_per_execution': 8}` for small dense models"},
     {"default": "Hyperband continues parent trials' compiled models (`make_tuner(..., "

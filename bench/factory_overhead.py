@@ -30,7 +30,7 @@ SIZES = {
 NUM_CLASSES = 10
 BATCH_SIZE = 32
 #: Epochs per measured ``fit`` call (per-call set-up is then a small part of it).
-EPOCHS_PER_CALL = 2
+EPOCHS_PER_CALL = 4
 
 
 def data(family: str, samples: int, seed: int = 0):
@@ -107,14 +107,14 @@ def run(quick: bool = False, *, smoke: bool = False, families=("fnn", "cnn", "ls
     """Measure the row; returns ``{"row", "title", "results", "notes"}``.
 
     Args:
-        quick: Smaller data and 5 pairs instead of 7.
+        quick: Smaller data and 5 pairs instead of 15.
         smoke: The smallest size (2 pairs), for the test suite (no control).
         families: Which families to measure.
         control: Add the A/A control (``build_fnn`` against itself; full mode only).
     """
     import keras
 
-    repeats = 2 if smoke else 5 if quick else 7
+    repeats = 2 if smoke else 5 if quick else 15
     results = []
     for family in families:
         keras.backend.clear_session()
