@@ -20,16 +20,22 @@ import tempfile
 TITLE = "Memory: peak RSS of a 30-trial search vs a 5-trial one"
 
 
-def rss_mib() -> float:
-    """Current resident set size of this process in MiB (Linux ``/proc``; 0 elsewhere)."""
+def _status_mib(field: str):
+    """A kB field of ``/proc/self/status`` in MiB, or ``None`` where there is none."""
     try:
         with open("/proc/self/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:  # pragma: no cover - not Linux
         pass
-    return 0.0
+    return None
+
+
+def rss_mib() -> float:
+    """Current resident set size of this process in MiB (Linux ``/proc``; 0 elsewhere)."""
+    value = _status_mib("VmRSS")
+    return 0.0 if value is None else value
 
 
 def peak_rss_mib() -> float:
@@ -39,13 +45,9 @@ def peak_rss_mib() -> float:
     ``ru_maxrss`` is inherited from the parent across fork and exec, so a child of
     a big process would report the parent's peak.
     """
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:  # pragma: no cover - not Linux
-        pass
+    value = _status_mib("VmHWM")
+    if value is not None:
+        return value
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -98,17 +98,28 @@ class Param:
         return hp.Choice(self.name, list(self.values), default=self.default)
 
 
-def _optimizer_params():
+def _optimizer_params(*, momentum_low=0.5, learning_rate=(1e-3, 3e-4, 1e-2),
+                      schedule="constant", schedules=SCHEDULES, batch_size=64):
+    """The optimizer, momentum, learning rate, schedule and batch size parameters.
+
+    Args:
+        momentum_low: Lower bound of SGD's momentum (upper bound 0.99).
+        learning_rate: ``(default, low, high)`` of the log-scale learning rate.
+        schedule: Default schedule; ``schedules`` its choices (in this order).
+        batch_size: Default batch size (choices 32, 64, 128).
+    """
+    default_lr, low_lr, high_lr = learning_rate
     return (
         Param("optimizer", "choice", "adam", values=("adam", "adamw", "rmsprop", "sgd"),
               help="Optimizer (built with zoo.optimizers.build_optimizer)."),
-        Param("momentum", "float", 0.9, low=0.5, high=0.99, parent=("optimizer", ("sgd",)),
+        Param("momentum", "float", 0.9, low=momentum_low, high=0.99,
+              parent=("optimizer", ("sgd",)),
               help="SGD momentum; only active when optimizer='sgd'."),
-        Param("learning_rate", "float", 1e-3, low=3e-4, high=1e-2, sampling="log",
+        Param("learning_rate", "float", default_lr, low=low_lr, high=high_lr, sampling="log",
               help="Initial learning rate (log scale)."),
-        Param("schedule", "choice", "constant", values=SCHEDULES,
+        Param("schedule", "choice", schedule, values=schedules,
               help="Learning-rate schedule over the trial's epochs."),
-        Param("batch_size", "choice", 64, values=(32, 64, 128),
+        Param("batch_size", "choice", batch_size, values=(32, 64, 128),
               help="Batch size per replica (see batch_size_scope)."),
     )
 
@@ -414,16 +425,9 @@ class HyperCNN(ZooHyperModel):
               help="Dropout rate after each dense block."),
         Param("batch_norm", "bool", True, help="Batch normalization in each block."),
         Param("l2", "choice", 0.0, values=(0.0, 1e-5, 1e-4), help="L2 penalty on kernels."),
-        Param("optimizer", "choice", "adam", values=("adam", "adamw", "rmsprop", "sgd"),
-              help="Optimizer (built with zoo.optimizers.build_optimizer)."),
-        Param("momentum", "float", 0.9, low=0.8, high=0.99, parent=("optimizer", ("sgd",)),
-              help="SGD momentum; only active when optimizer='sgd'."),
-        Param("learning_rate", "float", 2e-3, low=1e-3, high=1e-2, sampling="log",
-              help="Initial learning rate (log scale)."),
-        Param("schedule", "choice", "cosine", values=("cosine", "constant", "exponential"),
-              help="Learning-rate schedule over the trial's epochs."),
-        Param("batch_size", "choice", 32, values=(32, 64, 128),
-              help="Batch size per replica (see batch_size_scope)."),
+        *_optimizer_params(momentum_low=0.8, learning_rate=(2e-3, 1e-3, 1e-2),
+                           schedule="cosine", schedules=("cosine", "constant", "exponential"),
+                           batch_size=32),
     )
 
     def __init__(self, input_shape, num_classes=None, **kwargs):

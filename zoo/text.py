@@ -253,6 +253,12 @@ def _check_text(fn: str, name: str, text, *, min_length: int = 1) -> str:
     return text
 
 
+def _check_vocab(fn: str, vocab) -> None:
+    if not isinstance(vocab, CharVocabulary):
+        raise TypeError(f"{fn}: `vocab` must be a CharVocabulary, received "
+                        f"{type(vocab).__name__}")
+
+
 def _check_seed(fn: str, seed):
     if seed is not None:
         check_positive_int(fn, "seed", seed, allow_zero=True)
@@ -409,9 +415,7 @@ def make_dataset(text, vocab: CharVocabulary, window: int, *, stride: int | None
         [TensorShape([2, 4])]
     """
     fn = "make_dataset"
-    if not isinstance(vocab, CharVocabulary):
-        raise TypeError(f"{fn}: `vocab` must be a CharVocabulary, received "
-                        f"{type(vocab).__name__}")
+    _check_vocab(fn, vocab)
     window = check_positive_int(fn, "window", window)
     target = check_choice(fn, "target", target, TARGETS)
     stride = check_positive_int(fn, "stride", stride if stride is not None else
@@ -602,9 +606,7 @@ def sample(model, vocab: CharVocabulary, seed_text: str, length: int,
         'file is not a string'
     """
     fn = "sample"
-    if not isinstance(vocab, CharVocabulary):
-        raise TypeError(f"{fn}: `vocab` must be a CharVocabulary, received "
-                        f"{type(vocab).__name__}")
+    _check_vocab(fn, vocab)
     _check_text(fn, "seed_text", seed_text, min_length=1)
     length = check_positive_int(fn, "length", length)
     temperature = check_number(fn, "temperature", temperature, low=0.0, low_inclusive=False)
@@ -659,9 +661,7 @@ def log_likelihood(model, vocab: CharVocabulary, text: str, *, batch_size: int =
         :func:`perplexity`.
     """
     fn = "perplexity"
-    if not isinstance(vocab, CharVocabulary):
-        raise TypeError(f"{fn}: `vocab` must be a CharVocabulary, received "
-                        f"{type(vocab).__name__}")
+    _check_vocab(fn, vocab)
     _check_text(fn, "text", text, min_length=2)
     batch_size = check_positive_int(fn, "batch_size", batch_size)
     window, per_step = _model_geometry(fn, model, vocab)
