@@ -48,6 +48,7 @@ from zoo.models import (  # noqa: E402
     build_fnn,
     build_gru,
     build_lstm,
+    build_training_state,
 )
 from zoo.models.dcgan import build_discriminator, build_generator  # noqa: E402
 from zoo.optimizers import build_optimizer  # noqa: E402
@@ -69,6 +70,7 @@ __all__ = [
     "build_gru",
     "build_lstm",
     "build_optimizer",
+    "build_training_state",
     "callbacks",
     "compare",
     "create_model",

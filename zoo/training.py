@@ -15,6 +15,7 @@ import numpy as np
 
 from zoo import data as data_module
 from zoo._validate import check_choice, check_number, check_positive_int
+from zoo.models import build_training_state
 from zoo.registry import get_spec
 
 logger = logging.getLogger("zoo.training")
@@ -180,6 +181,7 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
     inputs = (dict(x=pipeline[0], validation_data=pipeline[1], shuffle=False) if pipeline else
               dict(x=dataset.x_train, y=dataset.y_train, batch_size=batch_size,
                    validation_data=(dataset.x_val, dataset.y_val)))
+    build_training_state(net, inputs["x"], inputs.get("y"))  # one trace of the step, not two
     fit = net.fit(**inputs, epochs=epochs, callbacks=all_callbacks, verbose=verbose)
     wall = time.perf_counter() - start
     test_metrics = net.evaluate(dataset.x_test, dataset.y_test, batch_size=256, verbose=0,
