@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import keras_tuner
 
 from zoo import tasks
+from zoo._tf import eager_kernels_kept
 from zoo._validate import check_choice, check_shape, suggest
 
 logger = logging.getLogger("tuning.hypermodels")
@@ -328,7 +329,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         import zoo
 
         if self.seed is not None:
-            keras.utils.set_random_seed(self.seed)
+            with eager_kernels_kept():  # see zoo._tf: a third off building the model
+                keras.utils.set_random_seed(self.seed)
         kwargs = self.architecture(hp)
         batch_size = self._global_batch_size(hp)
         optimizer = self._optimizer(hp, self._learning_rate(hp, batch_size))
@@ -353,7 +355,15 @@ class ZooHyperModel(keras_tuner.HyperModel):
         if self.seed is not None and "shuffle" not in kwargs:
             import keras
 
-            keras.utils.set_random_seed(self.seed)
+            with eager_kernels_kept():
+                keras.utils.set_random_seed(self.seed)
+        # One trace of the train step instead of two (see zoo.build_training_state).
+        from zoo.models import build_training_state
+
+        data = dict(zip(("x", "y"), args[:2], strict=False))
+        data.update({k: kwargs[k] for k in ("x", "y", "sample_weight") if k in kwargs})
+        if "x" in data:
+            build_training_state(model, data["x"], data.get("y"), data.get("sample_weight"))
         return model.fit(*args, **kwargs)
 
     def get_config(self) -> dict:

@@ -41,6 +41,7 @@ import os
 import time
 import warnings
 
+from zoo._tf import eager_kernels_kept
 from zoo._validate import check_choice, check_positive_int, suggest
 
 logger = logging.getLogger("tuning.tuners")
@@ -122,6 +123,13 @@ def check_directory(directory, strategy) -> None:
             "on a TPU VM, where local directories work")
 
 
+def _flush_eager_kernels():
+    """Free TensorFlow's cache of eager op kernels (kept between trials otherwise)."""
+    from tensorflow.python.eager import context
+
+    context.context().clear_kernel_cache()
+
+
 class _Recycle(Exception):
     """Raised after a worker's share of trials, to end its search loop."""
 
@@ -165,11 +173,13 @@ def _mixin(base):
             budget = getattr(self, "_zoo_gc", None)
             if budget is None:  # outside search(): load_model() and the like
                 gc.collect()
+                _flush_eager_kernels()
                 return
             now = time.perf_counter()
             if budget["spent"] + budget["last"] > GC_BUDGET * (now - budget["start"]):
                 return  # the previous trials' garbage waits for a later trial
             gc.collect()
+            _flush_eager_kernels()
             budget["last"] = time.perf_counter() - now
             budget["spent"] += budget["last"]
 
@@ -180,7 +190,8 @@ def _mixin(base):
             from keras_tuner.src import errors
             from keras_tuner.src.engine.tuner import maybe_compute_model_size
 
-            keras.backend.clear_session(free_memory=False)
+            with eager_kernels_kept():  # flushed with the collections instead (zoo._tf)
+                keras.backend.clear_session(free_memory=False)
             self._zoo_collect_garbage()
             model = self._build_hypermodel(hp)
             if not isinstance(model, keras.Model):
@@ -201,8 +212,9 @@ class ParentModelCache:
     """Compiled models of finished trials, kept for the Hyperband trials that continue them.
 
     Each entry holds a model and the values its non-weight variables (dropout
-    seed states) had when it was built; with :func:`restore_state` they give the
-    model what a fresh build of it would start from. The oldest entries are dropped once the
+    seed states) and its optimizer's variables had when it was built; with
+    :func:`restore_state` they give the model what a fresh build of it would
+    start from. The oldest entries are dropped once the
     cached models hold more than ``max_params`` parameters together.
 
     Args:
@@ -248,44 +260,110 @@ class ParentModelCache:
         self._entries.clear()
 
 
-def fresh_state(model):
+def fresh_state(model, *, optimizer=True):
     """Snapshot the state of a just-built model that neither training nor a checkpoint resets.
 
-    That is every model variable that is not a weight: the dropout layers' seed
-    states (metric variables too, which ``fit`` resets anyway). The optimizer is
-    reset separately by :func:`restore_state`, so nothing is built here.
+    That is every model variable that is not a weight (the dropout layers' seed
+    states; metric variables too, which ``fit`` resets anyway) and, with
+    ``optimizer``, every variable of the optimizer (iteration count, slots,
+    learning rate, loss scale), which is built for the model's weights if it is
+    not yet (as ``fit`` would build it).
+
+    Args:
+        model: A compiled, built ``keras.Model`` that has not trained yet.
+        optimizer: Include the optimizer's variables (:func:`optimizer_state`).
 
     Returns:
         A list of ``(variable, numpy value)`` pairs for :func:`restore_state`.
     """
-    import numpy as np
-
     weights = {id(v) for v in model.weights}
-    return [(v, np.array(v.numpy())) for v in model.variables if id(v) not in weights]
+    state = _snapshot(v for v in model.variables if id(v) not in weights)
+    return state + optimizer_state(model) if optimizer else state
+
+
+def optimizer_state(model):
+    """``(variable, value)`` pairs of ``model``'s optimizer before its first step.
+
+    Builds the optimizer for the model's trainable weights if ``fit`` has not yet.
+    """
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        return []
+    if not optimizer.built:
+        optimizer.build(model.trainable_variables)
+    return _snapshot(optimizer.variables)
 
 
 def restore_state(model, state):
     """Give ``model`` the non-weight state of a fresh build of itself.
 
-    Assigns the values recorded by :func:`fresh_state` and resets the optimizer's
-    variables (iteration count, slots, loss scale) to those of a new optimizer
-    of the same configuration built for the same weights, so a learning-rate
-    schedule restarts and Adagrad's accumulators get their initial value again.
+    Assigns the values recorded by :func:`fresh_state`: the dropout seed states
+    and the optimizer's variables as they were before training, so a
+    learning-rate schedule restarts, Adagrad's accumulators get their initial
+    value again and a learning rate lowered by ``ReduceLROnPlateau`` goes back up.
+    A state recorded without the optimizer resets it to a new optimizer of the
+    same configuration instead.
     """
     for variable, value in state:
         variable.assign(value)
-    optimizer = model.optimizer
+    optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not optimizer.built:
-        return  # it will be built fresh by fit
+        return  # fit builds it fresh
+    recorded = {id(v) for v, _ in state}
+    if all(id(v) in recorded for v in optimizer.variables):
+        return
     new = optimizer.__class__.from_config(optimizer.get_config())
     new.build(model.trainable_variables)
     for variable, value in zip(optimizer.variables, new.variables, strict=True):
         variable.assign(value)
 
 
+def _snapshot(variables):
+    import numpy as np
+
+    return [(v, _compact(np.array(v.numpy()))) for v in variables]
+
+
+def _compact(value):
+    """``value``, or a read-only broadcast view of one element when all are equal.
+
+    Optimizer slots start as zeros: the cached snapshot then costs no memory.
+    """
+    import numpy as np
+
+    flat = value.reshape(-1)
+    if flat.size > 1 and (flat == flat[0]).all():
+        return np.broadcast_to(flat[:1].copy(), value.shape)
+    return value
+
+
 def _hyperband(base):
     """``base`` (a zoo Hyperband) continuing parent trials' own compiled models."""
+    import keras
     from keras_tuner.src.engine import tuner as tuner_module
+
+    class OptimizerSnapshot(keras.callbacks.Callback):
+        """Adds the optimizer's pre-training values to a freshly built model's cached state.
+
+        ``fit`` builds the optimizer (or :func:`zoo.build_training_state` does just
+        before it); taking the snapshot there, instead of building the optimizer
+        when the model is cached, leaves that work where Keras does it.
+        """
+
+        def __init__(self, tuner):
+            super().__init__()
+            self.tuner = tuner
+
+        def __deepcopy__(self, memo):  # keras-tuner copies a trial's callbacks
+            return self
+
+        def on_train_begin(self, logs=None):
+            fresh = getattr(self.tuner, "_zoo_fresh", None)
+            if fresh is None or fresh[0] is not self.model:
+                return
+            self.tuner._zoo_fresh = None
+            with tuner_module.maybe_distribute(self.tuner.distribution_strategy):
+                fresh[1].extend(optimizer_state(self.model))
 
     class ZooHyperband(base):
         __doc__ = base.__doc__ + " Continues parent trials' models instead of rebuilding them."
@@ -295,10 +373,13 @@ def _hyperband(base):
 
         def run_trial(self, trial, *args, **kwargs):
             self._zoo_trial_id = trial.trial_id
+            if self.zoo_reuse_models:
+                kwargs["callbacks"] = [*kwargs.get("callbacks", []), OptimizerSnapshot(self)]
             try:
                 return super().run_trial(trial, *args, **kwargs)
             finally:
                 self._zoo_trial_id = None
+                self._zoo_fresh = None
 
         def search(self, *fit_args, **fit_kwargs):
             try:
@@ -338,10 +419,12 @@ def _hyperband(base):
             if parent is not None:  # a later execution of this trial, else the parent's
                 entry = cache.take(current) or cache.take(parent)
             if entry is None:
-                # keras-tuner's own build (no checkpoint loaded yet), then the snapshot.
+                # keras-tuner's own build (no checkpoint loaded yet), then the snapshot;
+                # the optimizer's part is taken when fit has built it (_OptimizerSnapshot).
                 model = tuner_module.Tuner._build_hypermodel(self, hp)
                 with tuner_module.maybe_distribute(self.distribution_strategy):
-                    state = fresh_state(model)
+                    state = fresh_state(model, optimizer=False)
+                self._zoo_fresh = (model, state)
             else:
                 model, state = entry
             if parent is not None:

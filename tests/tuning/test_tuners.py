@@ -139,9 +139,15 @@ def _hyperband_trials(tmp_path, data, reuse_models):
 
 
 def test_hyperband_continues_parent_models_with_the_same_numbers_as_a_rebuild(
-        tmp_path, digits_flat):
+        tmp_path, digits_flat, monkeypatch):
     rebuilt, rebuilt_builds, _ = _hyperband_trials(tmp_path, digits_flat, reuse_models=False)
+    snapshots = []
+    snapshot = tuners_module.optimizer_state
+    monkeypatch.setattr(tuners_module, "optimizer_state",
+                        lambda model: snapshots.append(model) or snapshot(model))
     reused, reused_builds, tuner = _hyperband_trials(tmp_path, digits_flat, reuse_models=True)
+    # The optimizer of each new model is recorded as fit starts, not rebuilt later.
+    assert len(snapshots) == 4
     assert len(reused) == len(rebuilt) == 7
     # One build populates the search space. Then keras-tuner rebuilds all 7 models;
     # the zoo builds the 4 first-round ones and continues them (dropout, a cosine
@@ -172,3 +178,24 @@ def test_parent_model_cache_drops_the_oldest_models_over_its_parameter_bound():
         make_tuner("hyperband", lambda hp: None, reuse_models="yes")
     with pytest.raises(ValueError, match="`reuse_models` does not apply to algorithm='random'"):
         make_tuner("random", lambda hp: None, reuse_models=True)
+
+
+def test_restore_state_gives_a_trained_model_the_optimizer_of_a_fresh_build():
+    import numpy as np
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dropout(0.5, seed=1),
+                              keras.layers.Dense(3)])
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    state = tuners_module.fresh_state(model)
+    assert model.optimizer.built
+    zeros = [value for _, value in state if value.strides == (0,) * value.ndim and value.ndim]
+    assert zeros, "constant slots are kept as broadcast views, not full copies"
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    model.fit(x, x[:, :3], epochs=2, verbose=0)
+    model.optimizer.learning_rate.assign(0.001)  # what ReduceLROnPlateau does
+    assert int(model.optimizer.iterations.numpy()) > 0
+    tuners_module.restore_state(model, state)
+    assert int(model.optimizer.iterations.numpy()) == 0
+    assert float(model.optimizer.learning_rate.numpy()) == pytest.approx(0.01)
+    slots = [v for v in model.optimizer.variables if "momentum" in v.path or "velocity" in v.path]
+    assert slots and all(not np.any(v.numpy()) for v in slots)
