@@ -95,3 +95,29 @@ def test_every_task_metric_set_is_built(task, y):
     assert zoo.build_training_state(model, x, y) is True
     model.fit(x, y, epochs=1, verbose=0)
     assert calls["train"] == 1
+
+
+def test_seeding_with_eager_kernels_kept_seeds_the_same_and_restores_the_flush():
+    import keras
+    from tensorflow.python.eager import context
+
+    from zoo._tf import eager_kernels_kept
+
+    flush = context.pywrap_tfe.TFE_ContextClearCaches
+
+    def draws():
+        return (keras.random.uniform((3,)).numpy(), np.random.rand(3),
+                zoo.build_fnn((4,), task="binary", hidden_units=(3,), seed=None)
+                .layers[-1].kernel.numpy())
+
+    keras.utils.set_random_seed(5)
+    flushed = draws()
+    with pytest.raises(RuntimeError):
+        with eager_kernels_kept():
+            assert context.pywrap_tfe.TFE_ContextClearCaches is not flush
+            keras.utils.set_random_seed(5)
+            kept = draws()
+            raise RuntimeError("the flush comes back even after an error")
+    assert context.pywrap_tfe.TFE_ContextClearCaches is flush
+    for a, b in zip(flushed, kept, strict=True):
+        np.testing.assert_array_equal(a, b)
