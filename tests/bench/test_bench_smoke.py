@@ -84,9 +84,10 @@ def test_distributed_tuning_runs_one_and_two_workers():
 
     row = distributed_tuning.run(smoke=True)
     _check_ratio_row(row, 5)
-    (result,) = row["results"]
+    result, throughput = row["results"]
     assert result["a"] == "2 workers" and result["b"] == "1 worker"
     assert _finite_positive(result["ratio"]["median"]) and result["target"] == 1.6
+    assert _finite_positive(throughput["value"]["median"]) and throughput["target"] is None
 
 
 @pytest.mark.slow
