@@ -161,6 +161,14 @@ def _mixin(base):
                 self._zoo_gc = None
                 gc.unfreeze()
 
+        def _populate_initial_space(self):
+            # A worker takes every trial's hyperparameters from the chief's oracle, so
+            # building the hypermodel to discover the space (twice with a conditional
+            # hyperparameter) would only delay its first trial.
+            if self._is_worker():
+                return
+            super()._populate_initial_space()
+
         def on_trial_end(self, trial):
             super().on_trial_end(trial)
             self.zoo_trials_done = getattr(self, "zoo_trials_done", 0) + 1

@@ -69,3 +69,22 @@ def test_a_worker_killed_mid_trial_does_not_stop_the_search(tmp_path, digits):
     assert all(t["status"] == "COMPLETED" for t in result.trials)
     assert sorted(t["attempts"] for t in result.trials) == [1, 1, 1, 2]
     assert {t["worker"] for t in result.trials} == {"tuner0"}
+
+
+def test_a_worker_tuner_does_not_build_models_to_discover_the_space(tmp_path, monkeypatch):
+    from tuning import HyperFNN, make_tuner
+
+    hm = HyperFNN((64,), 10, seed=0)  # 'momentum' is conditional: the chief builds twice
+    builds = []
+    build = hm.build
+    hm.build = lambda hp: builds.append(1) or build(hp)
+    make_tuner("random", hm, objective="val_accuracy", max_trials=2, directory=tmp_path,
+               project_name="space")
+    chief_builds = len(builds)
+    monkeypatch.setenv("KERASTUNER_TUNER_ID", "tuner0")
+    monkeypatch.setenv("KERASTUNER_ORACLE_IP", "127.0.0.1")
+    monkeypatch.setenv("KERASTUNER_ORACLE_PORT", "1")  # never called: no trial is run
+    worker = make_tuner("random", hm, objective="val_accuracy", max_trials=2,
+                        directory=tmp_path, project_name="space")
+    assert chief_builds == 2 and len(builds) == chief_builds
+    assert type(worker.oracle).__name__ == "OracleClient"
