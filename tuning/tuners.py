@@ -44,7 +44,7 @@ import os
 import time
 import warnings
 
-from zoo._tf import eager_kernels_kept
+from zoo._tf import eager_kernels_kept, flush_eager_kernels
 from zoo._validate import check_choice, check_positive_int, suggest
 
 logger = logging.getLogger("tuning.tuners")
@@ -126,13 +126,6 @@ def check_directory(directory, strategy) -> None:
             "on a TPU VM, where local directories work")
 
 
-def _flush_eager_kernels():
-    """Free TensorFlow's cache of eager op kernels (kept between trials otherwise)."""
-    from tensorflow.python.eager import context
-
-    context.context().clear_kernel_cache()
-
-
 class _Recycle(Exception):
     """Raised after a worker's share of trials, to end its search loop."""
 
@@ -184,13 +177,13 @@ def _mixin(base):
             budget = getattr(self, "_zoo_gc", None)
             if budget is None:  # outside search(): load_model() and the like
                 gc.collect()
-                _flush_eager_kernels()
+                flush_eager_kernels()
                 return
             now = time.perf_counter()
             if budget["spent"] + budget["last"] > GC_BUDGET * (now - budget["start"]):
                 return  # the previous trials' garbage waits for a later trial
             gc.collect()
-            _flush_eager_kernels()
+            flush_eager_kernels()
             budget["last"] = time.perf_counter() - now
             budget["spent"] += budget["last"]
 

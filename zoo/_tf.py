@@ -73,3 +73,10 @@ def eager_kernels_kept():
 
 def _keep_kernels(handle):
     """Stand-in for ``TFE_ContextClearCaches`` inside :func:`eager_kernels_kept`."""
+
+
+def flush_eager_kernels() -> None:
+    """Free TensorFlow's cache of eager op kernels (what :func:`eager_kernels_kept` keeps)."""
+    from tensorflow.python.eager import context
+
+    context.context().clear_kernel_cache()

@@ -330,7 +330,6 @@ class WeightedSparseCategoricalCrossentropy(WeightedCategoricalCrossentropy):
         return _weighted_cce(one_hot, y_pred, self.class_weights, self.from_logits)
 
 
-
 # --------------------------------------------------------------------------- robust
 
 
