@@ -77,6 +77,9 @@ def test_nothing_to_do_or_unreadable_data_leaves_the_state_to_fit():
                                compile=False)
     assert zoo.build_training_state(uncompiled, data.x_train, data.y_train) is False
 
+    with pytest.raises(TypeError, match="`model` must be a keras.Model, received model='cnn'"):
+        zoo.build_training_state("cnn", data.x_train, data.y_train)
+
     _, model = _digits_cnn()
     assert zoo.build_training_state(model, [[1, 2]], [0]) is False  # no array shapes
     assert zoo.build_training_state(model, data.x_train, data.y_train) is True

@@ -109,6 +109,9 @@ def build_training_state(model, x, y=None, sample_weight=None) -> bool:
         Keras build it) or the data's shapes could not be read (``fit`` then builds
         it while tracing, as usual).
 
+    Raises:
+        TypeError: ``model`` is not a ``keras.Model``.
+
     Example:
         >>> data = zoo.data.load("digits", representation="image")
         >>> model = zoo.build_cnn(**data.model_kwargs())
@@ -118,6 +121,9 @@ def build_training_state(model, x, y=None, sample_weight=None) -> bool:
     """
     import keras
 
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"build_training_state: `model` must be a keras.Model, received "
+                        f"model={model!r}")
     if keras.backend.backend() != "tensorflow" or not getattr(model, "compiled", False):
         return False
     if getattr(model, "_distribute_strategy", None) is not None:
