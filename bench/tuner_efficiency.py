@@ -4,10 +4,14 @@ For Hyperband, random search and Bayesian optimisation over the same search
 space (:class:`tuning.HyperCNN` on ``digits``), each run with the same seeds:
 
 * **time to target**: wall seconds from the start of ``tuner.search`` until any
-  epoch of any trial first reaches ``val_accuracy >= TARGET``; the search is
-  stopped there. A search that has not reached it after ``cap`` seconds counts as
-  ``cap`` (censored; the ratio is then a bound) and is reported as such.
-  Ratio: Random's time / Hyperband's time per seed (target: at least 2).
+  epoch of any trial first reaches ``val_accuracy >= target``, for two targets:
+  ``TARGET`` (97.5%, the issue's example, which most configurations reach) and
+  ``TOP_TARGET`` (99%: at most 2 of the 270 validation images wrong, which only
+  the best configurations reach). Hyperband and random search run until
+  ``TOP_TARGET``, Bayesian optimisation until ``TARGET``. A search that has not
+  reached a target after ``cap`` seconds counts as the time it ran (censored;
+  the ratio is then a bound) and is reported as such. Ratio: Random's time /
+  Hyperband's time per seed (target: at least 2).
 * **tuner overhead**: the share of search time spent outside ``model.fit``
   (building and compiling models, Hyperband's weight reloads, the oracle,
   checkpoints written after fit, clean-up). Target: under 5%.
@@ -34,6 +38,7 @@ from bench._timing import ratio, summary
 
 TITLE = "Tuner efficiency: digits CNN, time to val_accuracy target and tuner overhead"
 TARGET = 0.975
+TOP_TARGET = 0.99
 EPOCHS = 9
 ALGORITHMS = ("hyperband", "random", "bayesian")
 
@@ -54,12 +59,12 @@ def _fatal(message):
 class Recorder:
     """Shared by the callbacks of every trial of one search (deep copies return itself)."""
 
-    def __init__(self, target, cap, stop_at_target=True):
-        self.target = target
+    def __init__(self, targets, cap, stop_at=None):
+        self.targets = tuple(targets)
         self.cap = cap
-        self.stop_at_target = stop_at_target
+        self.stop_at = stop_at  # stop the search once this target is reached (None: never)
         self.start = None
-        self.reached_at = None
+        self.reached_at = {}  # target -> seconds from the start of the search
         self.best = 0.0
         self.fit_seconds = 0.0
         self.tracing_seconds = 0.0
@@ -100,10 +105,11 @@ class Recorder:
                 acc = float((logs or {}).get("val_accuracy", 0.0))
                 recorder.best = max(recorder.best, acc)
                 elapsed = time.perf_counter() - recorder.start
-                if acc >= recorder.target and recorder.reached_at is None:
-                    recorder.reached_at = elapsed
-                    if recorder.stop_at_target:
-                        raise _fatal(f"target {recorder.target} reached")
+                for target in recorder.targets:
+                    if acc >= target and target not in recorder.reached_at:
+                        recorder.reached_at[target] = elapsed
+                if recorder.stop_at is not None and recorder.stop_at in recorder.reached_at:
+                    raise _fatal(f"target {recorder.stop_at} reached")
                 if elapsed > recorder.cap:
                     raise _fatal(f"cap of {recorder.cap}s reached")
 
@@ -126,9 +132,13 @@ def _instrument(tuner, hypermodel, recorder):
 
 
 def search_once(algorithm: str, seed: int, *, dataset, cap: float, epochs: int = EPOCHS,
-                target: float = TARGET, directory=None, max_trials: int = 200,
-                stop_at_target: bool = True) -> dict:
-    """Run one search until the target (or the cap) and return its measurements."""
+                targets=(TARGET,), stop_at=TARGET, directory=None,
+                max_trials: int = 200) -> dict:
+    """Run one search until ``stop_at`` is reached (or the cap); return its measurements.
+
+    ``time_to_target`` maps each of ``targets`` to the seconds it took to reach it,
+    or None where the search ended first.
+    """
     import keras
 
     from tuning import get_hypermodel, make_tuner
@@ -140,7 +150,7 @@ def search_once(algorithm: str, seed: int, *, dataset, cap: float, epochs: int =
     tmp = directory or tempfile.mkdtemp(prefix="zoo_bench_tuner_")
     tuner = make_tuner(algorithm, hypermodel, objective="val_accuracy", directory=tmp,
                        project_name=f"{algorithm}_{seed}", overwrite=True, seed=seed, **extra)
-    recorder = Recorder(target, cap, stop_at_target)
+    recorder = Recorder(targets, cap, stop_at)
     _instrument(tuner, hypermodel, recorder)
     stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=3, mode="max")
     recorder.start = time.perf_counter()
@@ -152,8 +162,7 @@ def search_once(algorithm: str, seed: int, *, dataset, cap: float, epochs: int =
         pass
     wall = time.perf_counter() - recorder.start
     return {"algorithm": algorithm, "seed": seed,
-            "time_to_target": recorder.reached_at, "reached": recorder.reached_at is not None,
-            "censored_at": None if recorder.reached_at is not None else round(wall, 1),
+            "time_to_target": {t: recorder.reached_at.get(t) for t in targets},
             "wall_seconds": wall, "fit_seconds": recorder.fit_seconds,
             "overhead_share": max(0.0, 1 - recorder.fit_seconds / wall) if wall else None,
             "tracing_share": recorder.tracing_seconds / wall if wall else None,
@@ -166,7 +175,7 @@ def run(quick: bool = False, *, smoke: bool = False, seeds=None) -> dict:
 
     Args:
         quick: 1 seed and a 15 s cap per search (full: 3 seeds, 70 s).
-        smoke: A tiny run (2 epochs, 10 s cap, an unreachable-in-time target is fine).
+        smoke: A tiny run (2 epochs, 3 s cap; the targets may go unreached).
         seeds: Override the seeds.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -179,33 +188,45 @@ def run(quick: bool = False, *, smoke: bool = False, seeds=None) -> dict:
     else:
         seeds, cap, epochs = seeds or (1, 2, 3), 70.0, EPOCHS
     dataset = zoo.data.load("digits", representation="image", seed=0)
+    targets = (TARGET, TOP_TARGET)
+    # Bayesian optimisation only runs to the first target: its line is informative and
+    # running it to the top target too would add minutes to `make bench`.
+    stop_at = {"hyperband": TOP_TARGET, "random": TOP_TARGET, "bayesian": TARGET}
     runs = {a: [] for a in ALGORITHMS}
     with tempfile.TemporaryDirectory(prefix="zoo_bench_tuner_") as tmp:
         for seed in seeds:
             for algorithm in ALGORITHMS:  # interleaved per seed
-                runs[algorithm].append(search_once(algorithm, seed, dataset=dataset, cap=cap,
-                                                   epochs=epochs, directory=tmp))
+                runs[algorithm].append(search_once(
+                    algorithm, seed, dataset=dataset, cap=cap, epochs=epochs, targets=targets,
+                    stop_at=stop_at[algorithm], directory=tmp))
 
-    def times(algorithm):  # censored runs count as the time they ran
-        return [r["time_to_target"] if r["reached"] else r["wall_seconds"]
-                for r in runs[algorithm]]
+    def times(algorithm, target):  # a censored run counts as the time it ran
+        return [r["time_to_target"][target] if r["time_to_target"][target] is not None
+                else r["wall_seconds"] for r in runs[algorithm]]
+
+    def listed(algorithm, target):
+        return ", ".join(f"{t:.1f}" if t is not None else f">{r['wall_seconds']:.0f}"
+                         for r in runs[algorithm] for t in [r["time_to_target"][target]])
 
     results = []
-    for other in ("random", "bayesian"):
-        r = ratio(times(other), times("hyperband"))
-        censored = sum(not x["reached"] for x in runs["hyperband"] + runs[other])
+    for other, target in (("random", TARGET), ("random", TOP_TARGET), ("bayesian", TARGET)):
+        hb, ot = times("hyperband", target), times(other, target)
+        r = ratio(ot, hb)
+        censored = sum(x["time_to_target"][target] is None
+                       for x in runs["hyperband"] + runs[other])
+        graded = other == "random"
         results.append({
-            "name": f"time to {TARGET:.1%}: {other} / hyperband", "unit": "x", "ratio": r,
-            "best_of_ratio": min(times(other)) / min(times("hyperband")),
+            "name": f"time to {target:.1%}: {other} / hyperband", "unit": "x", "ratio": r,
+            "best_of_ratio": min(ot) / min(hb),
             "a": "hyperband", "b": other, "side_unit": "s",
-            "a_summary": summary(times("hyperband")), "b_summary": summary(times(other)),
-            "target": 2.0 if other == "random" else None,
-            "target_text": ">= 2" if other == "random" else None,
-            "met": (r["median"] >= 2.0 if r["median"] is not None else None)
-            if other == "random" else None,
-            "note": (f"{censored} of {2 * len(seeds)} searches did not reach the target within "
-                     f"{cap:.0f}s (counted as their run time: the ratio is a bound)"
-                     if censored else "every search reached the target")})
+            "a_summary": summary(hb), "b_summary": summary(ot),
+            "target": 2.0 if graded else None, "target_text": ">= 2" if graded else None,
+            "met": (r["median"] >= 2.0 if r["median"] is not None else None) if graded else None,
+            "note": (f"seconds per seed: hyperband [{listed('hyperband', target)}], {other} "
+                     f"[{listed(other, target)}]; "
+                     + (f"{censored} of {2 * len(seeds)} searches did not reach it within "
+                        f"{cap:.0f}s (counted as their run time: the ratio is a bound)"
+                        if censored else "every search reached it"))})
     for algorithm in ALGORITHMS:
         shares = [r["overhead_share"] for r in runs[algorithm]]
         tracing = [r["tracing_share"] for r in runs[algorithm]]
@@ -221,8 +242,9 @@ def run(quick: bool = False, *, smoke: bool = False, seeds=None) -> dict:
             "notes": [f"HyperCNN's full search space on digits (8x8), search seeds {list(seeds)}, "
                       f"data split seed 0; Hyperband max_epochs={epochs}, factor 3; random and "
                       f"Bayesian up to {epochs} epochs per trial with early stopping (patience "
-                      "3); each search stops when it reaches the target or after "
-                      f"{cap:.0f}s"]}
+                      f"3); Hyperband and random search stop when they reach {TOP_TARGET:.0%}, "
+                      f"Bayesian optimisation at {TARGET:.1%}, each after {cap:.0f}s at most; "
+                      "the overhead lines cover each whole search"]}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,10 +69,13 @@ def test_tuner_efficiency_reports_time_to_target_and_overhead():
     row = tuner_efficiency.run(smoke=True)
     _check_ratio_row(row, 4)
     names = [r["name"] for r in row["results"]]
-    assert any("random / hyperband" in n for n in names)
-    assert any("bayesian / hyperband" in n for n in names)
+    assert names[:3] == ["time to 97.5%: random / hyperband", "time to 99.0%: random / hyperband",
+                         "time to 97.5%: bayesian / hyperband"]
+    assert [r["target"] for r in row["results"][:3]] == [2.0, 2.0, None]
+    assert all("seconds per seed: hyperband [" in r["note"] for r in row["results"][:3])
     for algorithm in ("hyperband", "random", "bayesian"):
         (search,) = row["details"][algorithm]
+        assert set(search["time_to_target"]) == {0.975, 0.99}
         assert search["trials"] >= 1 and search["epochs"] >= 1
         assert 0 <= search["overhead_share"] <= 1 and 0 <= search["tracing_share"] <= 1
         assert 0 < search["fit_seconds"] <= search["wall_seconds"]
