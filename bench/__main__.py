@@ -117,6 +117,15 @@ DECISIONS = [
      "results": ["DCGAN 16x16x1, batch 64: zoo / keras.io"],
      "why": "the gathers and their scatter gradients cost about 20% of a step on this CPU; "
             "the same distribution of shifts and exact gradients (tests/zoo/test_dcgan.py)"},
+    {"default": "the tuners unregister the `tf.custom_gradient` functions earlier trials' "
+                "train steps registered, before each trial",
+     "where": "zoo/_tf.py `drop_custom_gradients`; tuning/tuners.py", "row": 6,
+     "results": ["peak RSS 30 trials / 5 trials",
+                 "RSS growth per trial (second half of the long search)"],
+     "why": "TensorFlow's gradient registry kept every trial's traced graph alive: a 30-trial "
+            "search peaked at 1.18x a 5-trial one, +5.0 MiB per trial; with the entries "
+            "dropped, 1.06x and +1.8 MiB (every trained model still trains, predicts and "
+            "reloads: tests/zoo/test_custom_gradient_leak.py)"},
     {"default": "`mixed_precision=None` on the factories (`\"auto\"` on request)",
      "where": "zoo/precision.py, zoo/models/*.py", "row": None, "results": [],
      "why": "on a CPU `\"auto\"` resolves to float32; mixed precision is only a gain on "
@@ -163,10 +172,15 @@ INTERPRETATION = [
     "1.58x), so a longer search does not reach 1.6x here. Both lines time the search alone "
     "(`search_seconds`), without the final model that follows it whatever the number of "
     "workers.",
-    "- Row 6: resident memory rises after every trial (see the growth per trial and the RSS "
-    "list in the notes) although the zoo's tuners clear the Keras session and collect garbage "
-    "before each trial; what is kept per trial was not identified here. Peaks are read from "
-    "`VmHWM` in each child process (`ru_maxrss` would report the parent's peak).",
+    "- Row 6: every traced Keras train step registers a `tf.custom_gradient` function (the "
+    "optimizer's gradient all-reduce) in TensorFlow's global gradient registry, which never "
+    "removes it, so each trial's graph outlived `clear_session` (about 5 MiB per trial, the "
+    "growth measured before; tensorflow/tensorflow#80895). The zoo's tuners unregister earlier "
+    "trials' entries before each trial (`zoo._tf.drop_custom_gradients`) and the graphs go "
+    "with the next (budgeted) collection, which is why the RSS list saw-tooths. Python's "
+    "objects now stay flat across trials; the growth left is TensorFlow's native memory. "
+    "Peaks are read from `VmHWM` in each child process (`ru_maxrss` would report the "
+    "parent's peak).",
 ]
 
 

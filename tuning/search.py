@@ -366,9 +366,10 @@ def run_search(model, data="digits", algorithm="hyperband", *, max_trials=None, 
         role: ``"chief"`` or ``"worker"`` for a multi-machine search; needs ``oracle``.
         oracle: ``"HOST:PORT"`` of the chief (default for the chief: 127.0.0.1:8000).
         trials_per_process: Train in worker processes that are replaced by fresh ones
-            after this many trials. TensorFlow keeps a few MiB per trained model even
-            after ``clear_session`` (about 6 MiB per small CNN trial here), so long
-            searches grow; recycling keeps memory flat. Implies one local worker when
+            after this many trials. TensorFlow keeps some native memory per trained
+            model even after ``clear_session`` and the tuners' release of its traced
+            graphs (about 1.8 MiB per small CNN trial here), so long searches grow
+            slowly; recycling keeps memory flat. Implies one local worker when
             ``workers`` is 0 (the model must then be picklable: a zoo hypermodel or a
             module-level ``build`` function).
         progress: ``f(row: dict)`` called after every trial (the CLI prints it).

@@ -22,7 +22,10 @@ when one does not apply. It also handles keras-tuner pitfalls:
   training a small model for an epoch. The zoo's tuners run one, and only while
   collections have taken less than ``GC_BUDGET`` (0.5%) of the search's time, so
   short trials share a collection and long ones each get their own; the kernel
-  cache is flushed with each of them.
+  cache is flushed with each of them. Before each trial the gradient functions
+  that earlier trials' train steps registered with ``tf.custom_gradient`` are
+  unregistered (``zoo._tf.drop_custom_gradients``): TensorFlow never removes
+  them, and each holds its traced graph, about 5 MiB per trial of the digits CNN.
 * Hyperband's rounds: keras-tuner builds a fresh model for every trial that
   continues a parent trial, loads the parent's best checkpoint into it and pays
   ``tf.function`` tracing again. The zoo's Hyperband keeps the compiled models of
@@ -44,7 +47,12 @@ import os
 import time
 import warnings
 
-from zoo._tf import eager_kernels_kept, flush_eager_kernels
+from zoo._tf import (
+    custom_gradient_names,
+    drop_custom_gradients,
+    eager_kernels_kept,
+    flush_eager_kernels,
+)
 from zoo._validate import check_choice, check_positive_int, suggest
 
 logger = logging.getLogger("tuning.tuners")
@@ -144,7 +152,8 @@ def _mixin(base):
             gc.freeze()
             # "last" starts at a typical collection's cost, so the first one also waits
             # until the budget allows it.
-            self._zoo_gc = {"start": time.perf_counter(), "spent": 0.0, "last": 0.1}
+            self._zoo_gc = {"start": time.perf_counter(), "spent": 0.0, "last": 0.1,
+                            "custom_gradients": custom_gradient_names()}
             try:
                 with warnings.catch_warnings():
                     # Hyperband resumes trials from weight checkpoints without optimizer slots.
@@ -196,6 +205,11 @@ def _mixin(base):
 
             with eager_kernels_kept():  # flushed with the collections instead (zoo._tf)
                 keras.backend.clear_session(free_memory=False)
+            budget = getattr(self, "_zoo_gc", None)
+            if budget is not None:
+                # TensorFlow's gradient registry would keep every earlier trial's traced
+                # graphs alive (zoo._tf.drop_custom_gradients); none is differentiated again.
+                drop_custom_gradients(keep=budget["custom_gradients"])
             self._zoo_collect_garbage()
             model = self._build_hypermodel(hp)
             if not isinstance(model, keras.Model):

@@ -1,6 +1,7 @@
 """make_tuner: argument checks, the seed=0 pitfall, TPU directory/save options."""
 
 import keras
+import keras_tuner
 import pytest
 
 from tuning import HyperFNN, make_tuner, oracle_seed
@@ -88,6 +89,33 @@ def test_plain_build_function_is_accepted(tmp_path, digits_flat):
                  validation_data=(data.x_val[:100], data.y_val[:100]), epochs=1, verbose=0)
     assert sorted(t.hyperparameters.values["units"] for t in tuner.oracle.trials.values()) == [
         8, 16]
+
+
+def test_a_search_keeps_only_the_last_trials_custom_gradients_registered(tmp_path, digits_flat):
+    from zoo._tf import custom_gradient_names
+
+    def build(hp):
+        model = keras.Sequential([keras.Input((64,)),
+                                  keras.layers.Dense(hp.Int("units", 4, 32), activation="relu"),
+                                  keras.layers.Dense(10, activation="softmax")])
+        model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        return model
+
+    data = digits_flat
+    fit_data = dict(x=data.x_train[:200], y=data.y_train[:200],
+                    validation_data=(data.x_val[:100], data.y_val[:100]), epochs=1, verbose=0)
+    before = custom_gradient_names()
+    build(keras_tuner.HyperParameters()).fit(**fit_data)
+    per_model = len(custom_gradient_names() - before)
+    assert per_model >= 1  # what TensorFlow's registry keeps for each trained model
+
+    before = custom_gradient_names()
+    tuner = make_tuner("random", build, max_trials=4, seed=1, directory=tmp_path,
+                       objective="val_accuracy")
+    tuner.search(**fit_data)
+    assert len(tuner.oracle.trials) == 4
+    # Earlier trials' entries (and the graphs they hold) were dropped before each trial.
+    assert 1 <= len(custom_gradient_names() - before) <= per_model
 
 
 class _Resolver:
