@@ -125,8 +125,8 @@ def drop_custom_gradients(keep=frozenset()) -> int:
     through its graph. A traced train step already holds its gradient, so a model
     trained before still trains, evaluates, predicts and saves after the drop; a
     new trace registers afresh. Call it where no graph traced since ``keep`` will
-    be differentiated again (the tuners do before each trial); the graphs are
-    freed by the next garbage collection.
+    be differentiated again (the tuners do before each trial, ``zoo.compare``
+    after each run); the graphs are freed by the next garbage collection.
 
     Args:
         keep: Names to leave registered (take them with :func:`custom_gradient_names`

@@ -239,7 +239,10 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
     if progress is not None and not callable(progress):
         raise TypeError(f"{fn}: `progress` must be callable, received {progress!r}")
     vary = _check_vary(fn, model, vary, train_kwargs)
+    from zoo._tf import custom_gradient_names, drop_custom_gradients
     from zoo.training import train
+
+    registered = custom_gradient_names()
 
     keys = list(vary)
     combos = [dict(zip(keys, values, strict=True))
@@ -279,6 +282,10 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
                    else _epochs_to(curve, target, higher),
                    "wall_time": result.wall_time, "job_time": elapsed,
                    "test_metrics": result.test_metrics, "history": result.history}
+            # The run's model is done with: free its traced graphs, which TensorFlow's
+            # gradient registry would keep for the rest of the process (zoo._tf).
+            del result
+            drop_custom_gradients(keep=registered)
             runs.append(run)
             index += 1
             logger.info("[%d/%d] %s seed=%d %s=%.4f (%.1f s)", index, total, run["label"], seed,

@@ -9,11 +9,15 @@ from zoo.compare import allowed_keys, compare, format_summary, parse_vary
 
 
 def test_two_by_one_by_two_grid_writes_json_csv_and_png(tmp_path):
+    from zoo._tf import custom_gradient_names
+
+    registered = custom_gradient_names()
     seen = []
     rows = compare("fnn", "digits", {"activation": ["relu", "tanh"], "hidden_units": [(16,)]},
                    epochs=3, seeds=2, target=0.5, out_dir=tmp_path, batch_size=64,
                    learning_rate=0.01, progress=lambda run, i, n: seen.append((i, n)))
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert custom_gradient_names() == registered  # the runs' graphs are not kept
     assert [r["label"] for r in rows] == ["activation=relu hidden_units=16",
                                           "activation=tanh hidden_units=16"]
     for row in rows:
