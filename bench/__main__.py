@@ -124,7 +124,7 @@ DECISIONS = [
                  "RSS growth per trial (second half of the long search)"],
      "why": "TensorFlow's gradient registry kept every trial's traced graph alive: a 30-trial "
             "search peaked at 1.18x a 5-trial one, +5.0 MiB per trial; with the entries "
-            "dropped, 1.06x and +1.8 MiB (every trained model still trains, predicts and "
+            "dropped, 1.06-1.07x and +1.5-1.8 MiB (every trained model still trains, predicts and "
             "reloads: tests/zoo/test_custom_gradient_leak.py)"},
     {"default": "`mixed_precision=None` on the factories (`\"auto\"` on request)",
      "where": "zoo/precision.py, zoo/models/*.py", "row": None, "results": [],
