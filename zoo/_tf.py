@@ -140,11 +140,9 @@ def drop_custom_gradients(keep=frozenset()) -> int:
         >>> model.fit(x, y, epochs=1, verbose=0)
         >>> dropped = drop_custom_gradients(keep=before)  # Keras' train step registered some
     """
-    registry = _gradient_registry()
-    if registry is None:
-        return 0
-    stale = [name for name in list(registry)
-             if name.startswith(CUSTOM_GRADIENT_PREFIX) and name not in keep]
-    for name in stale:
-        registry.pop(name, None)
+    stale = custom_gradient_names() - frozenset(keep)
+    if stale:  # names were found, so the registry is where custom_gradient_names read it
+        registry = _gradient_registry()
+        for name in stale:
+            registry.pop(name, None)
     return len(stale)
