@@ -1,4 +1,9 @@
-"""Shared pytest set-up: quiet TensorFlow, fixed seeds, a fresh Keras session per test."""
+"""Shared pytest set-up: quiet TensorFlow, fixed seeds, a fresh Keras session per test.
+
+Backend markers: ``@pytest.mark.tensorflow_only(reason=...)`` runs a test on the
+TensorFlow backend only (``KERAS_BACKEND``; TensorFlow is the default) and skips it
+elsewhere with that reason. A marker without a reason is an error.
+"""
 
 import os
 
@@ -6,6 +11,21 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest  # noqa: E402
+
+
+def pytest_collection_modifyitems(config, items):
+    import keras
+
+    backend = keras.backend.backend()
+    for item in items:
+        marker = item.get_closest_marker("tensorflow_only")
+        if marker is None:
+            continue
+        reason = marker.kwargs.get("reason")
+        if not reason:
+            raise pytest.UsageError(f"{item.nodeid}: tensorflow_only needs reason=...")
+        if backend != "tensorflow":
+            item.add_marker(pytest.mark.skip(reason=f"TensorFlow only: {reason}"))
 
 
 @pytest.fixture(autouse=True)
