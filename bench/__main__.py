@@ -176,7 +176,7 @@ INTERPRETATION = [
     "optimizer's gradient all-reduce) in TensorFlow's global gradient registry, which never "
     "removes it, so each trial's graph outlived `clear_session` (about 5 MiB per trial, the "
     "growth measured before; tensorflow/tensorflow#80895). The zoo's tuners unregister earlier "
-    "trials' entries before each trial (`zoo._tf.drop_custom_gradients`) and the graphs go "
+    "trials' entries before each trial (`zoo.backend.tensorflow.drop_custom_gradients`) and the graphs go "
     "with the next (budgeted) collection, which is why the RSS list saw-tooths. Python's "
     "objects now stay flat across trials; the growth left is TensorFlow's native memory. "
     "Peaks are read from `VmHWM` in each child process (`ru_maxrss` would report the "

@@ -1,5 +1,9 @@
 """tuning: keras-tuner searches over the zoo's models, on one machine or several.
 
+The public names load on first use, so ``import tuning`` is instant and the
+``zoo tune`` command line answers ``--help`` and refuses bad arguments before
+keras-tuner, Keras or a backend is imported.
+
 Example:
     >>> from tuning import run_search
     >>> result = run_search("cnn", "digits", "hyperband", max_epochs=3,
@@ -8,32 +12,57 @@ Example:
     ['accuracy', 'loss']
 """
 
-from tuning.hypermodels import (
-    HyperCNN,
-    HyperFNN,
-    HyperLSTM,
-    Param,
-    ZooHyperModel,
-    get_hypermodel,
-    make_optimizer,
-    make_schedule,
-)
-from tuning.search import SearchResult, hyperband_budget, run_search
-from tuning.tuners import ALGORITHMS, make_tuner, oracle_seed
+from __future__ import annotations
 
-__all__ = [
-    "ALGORITHMS",
-    "HyperCNN",
-    "HyperFNN",
-    "HyperLSTM",
-    "Param",
-    "SearchResult",
-    "ZooHyperModel",
-    "get_hypermodel",
-    "hyperband_budget",
-    "make_optimizer",
-    "make_schedule",
-    "make_tuner",
-    "oracle_seed",
-    "run_search",
-]
+import importlib
+from typing import TYPE_CHECKING
+
+#: Public names: name -> the module that defines it.
+_ATTRIBUTES = {
+    "ALGORITHMS": "tuning.tuners",
+    "HyperCNN": "tuning.hypermodels",
+    "HyperFNN": "tuning.hypermodels",
+    "HyperLSTM": "tuning.hypermodels",
+    "Param": "tuning.hypermodels",
+    "SearchResult": "tuning.search",
+    "ZooHyperModel": "tuning.hypermodels",
+    "get_hypermodel": "tuning.hypermodels",
+    "hyperband_budget": "tuning.search",
+    "make_optimizer": "tuning.hypermodels",
+    "make_schedule": "tuning.hypermodels",
+    "make_tuner": "tuning.tuners",
+    "oracle_seed": "tuning.tuners",
+    "run_search": "tuning.search",
+}
+
+__all__ = sorted(_ATTRIBUTES)
+
+
+def __getattr__(name: str):
+    if name not in _ATTRIBUTES:
+        raise AttributeError(f"module 'tuning' has no attribute {name!r}")
+    from zoo.backend import import_keras
+
+    import_keras()  # quietly, before keras-tuner imports it
+    value = getattr(importlib.import_module(_ATTRIBUTES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from tuning.hypermodels import (  # noqa: F401
+        HyperCNN,
+        HyperFNN,
+        HyperLSTM,
+        Param,
+        ZooHyperModel,
+        get_hypermodel,
+        make_optimizer,
+        make_schedule,
+    )
+    from tuning.search import SearchResult, hyperband_budget, run_search  # noqa: F401
+    from tuning.tuners import ALGORITHMS, make_tuner, oracle_seed  # noqa: F401

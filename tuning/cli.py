@@ -12,32 +12,25 @@ Examples::
 from __future__ import annotations
 
 import argparse
-import json
 import time
+
+from zoo.io import parse_key_value, parse_range
 
 HELP = "tune a model's hyperparameters with keras-tuner (random, Bayesian, Hyperband, grid)"
 
 
-def _key_value(text):
-    if "=" not in text:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, received {text!r}")
-    key, value = text.split("=", 1)
+def _fixed(text):
     try:
-        parsed = json.loads(value)
-    except ValueError:
-        parsed = value
-    return key.strip(), parsed
+        return parse_key_value(text, option="--fixed")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _range(text):
-    key, value = _key_value(text)
-    if isinstance(value, str) and ":" in value:
-        low, high = value.split(":", 1)
-        value = [json.loads(low), json.loads(high)]
-    if isinstance(value, list) and len(value) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        value = tuple(value)
-    return key, value
+    try:
+        return parse_range(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,10 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     parser.add_argument("--strategy", default="auto",
                         help="auto | cpu | gpu | mirrored | tpu | multiworker")
-    parser.add_argument("--fixed", type=_key_value, action="append", default=[],
+    parser.add_argument("--fixed", type=_fixed, action="append", default=[],
                         metavar="NAME=VALUE", help="pin a hyperparameter (repeatable)")
     parser.add_argument("--range", dest="ranges", type=_range, action="append", default=[],
-                        metavar="NAME=LOW:HIGH|[A,B]", help="narrow a hyperparameter")
+                        metavar="NAME=LOW:HIGH|A,B,...",
+                        help="narrow a hyperparameter: an interval LOW:HIGH or a list of choices")
     parser.add_argument("--drop", action="append", default=[], metavar="NAME",
                         help="do not tune NAME (use its default)")
     parser.add_argument("--workers", type=int, default=0,

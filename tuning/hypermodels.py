@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import keras_tuner
 
 from zoo import tasks
-from zoo._tf import eager_kernels_kept
+from zoo.backend.tensorflow import eager_kernels_kept
 from zoo._validate import check_choice, check_shape, suggest
 
 logger = logging.getLogger("tuning.hypermodels")
@@ -329,7 +329,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         import zoo
 
         if self.seed is not None:
-            with eager_kernels_kept():  # see zoo._tf: a third off building the model
+            with eager_kernels_kept():  # see zoo.backend.tensorflow: a third off building the model
                 keras.utils.set_random_seed(self.seed)
         kwargs = self.architecture(hp)
         batch_size = self._global_batch_size(hp)

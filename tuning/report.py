@@ -14,12 +14,12 @@ Files written by :func:`write_report` into the job directory:
 from __future__ import annotations
 
 import csv
-import json
 import logging
 import math
 import os
 import platform
 
+from zoo.io import write_json
 from zoo.plots import pyplot, save_figure
 
 logger = logging.getLogger("tuning.report")
@@ -129,20 +129,20 @@ def plot_objective_vs_hparams(trials, objective, path, names=None) -> None:
 
 def format_table(trials, objective, direction, top=10) -> str:
     """A plain-text table of the ``top`` best trials (for the CLI)."""
+    from zoo.io import format_table as table
+
     done = [t for t in trials if t["score"] is not None]
     done.sort(key=lambda t: t["score"], reverse=direction == "max")
     done = done[:top]
     if not done:
         return "(no completed trials)"
     names = [k for k in done[0]["hyperparameters"] if not k.startswith("tuner/")]
-    header = ["rank", "trial", objective, "seconds", "worker"] + names
-    lines = [header]
-    for rank, t in enumerate(done, 1):
-        secs = "" if t.get("seconds") is None else f"{t['seconds']:.1f}"
-        lines.append([str(rank), t["trial_id"], f"{t['score']:.4f}", secs, t.get("worker") or ""]
-                     + [_short(t["hyperparameters"].get(n)) for n in names])
-    widths = [max(len(str(row[i])) for row in lines) for i in range(len(header))]
-    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in lines)
+    rows = [{"rank": rank, "trial": t["trial_id"], objective: f"{t['score']:.4f}",
+             "seconds": None if t.get("seconds") is None else f"{t['seconds']:.1f}",
+             "worker": t.get("worker") or "",
+             **{n: _short(t["hyperparameters"].get(n)) for n in names}}
+            for rank, t in enumerate(done, 1)]
+    return table(rows)
 
 
 def _short(value) -> str:
@@ -170,8 +170,7 @@ def write_report(result, directory, *, tuned=None) -> dict:
         "by_trial": os.path.join(directory, "objective_by_trial.png"),
         "vs_hparams": os.path.join(directory, "objective_vs_hparams.png"),
     }
-    with open(paths["report"], "w") as f:
-        json.dump(result.report, f, indent=2, default=str)
+    write_json(paths["report"], result.report)
     write_trials_csv(result.trials, paths["trials"])
     if result.best_model is not None:
         model = result.best_model

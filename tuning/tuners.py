@@ -15,7 +15,7 @@ when one does not apply. It also handles keras-tuner pitfalls:
   :func:`check_directory` says so before the search starts.
 * Speed and memory: Keras' global state is cleared before every trial (keeping
   TensorFlow's eager kernel cache, which ``clear_session`` would flush: a third
-  of a small model's build time; see ``zoo._tf.eager_kernels_kept``), and the
+  of a small model's build time; see ``zoo.backend.tensorflow.eager_kernels_kept``), and the
   objects alive when the search starts are frozen out of the collector
   (``gc.freeze``) for its duration. keras-tuner runs two full garbage
   collections per trial; with TensorFlow loaded each costs 0.1-0.25 s, more than
@@ -24,7 +24,7 @@ when one does not apply. It also handles keras-tuner pitfalls:
   short trials share a collection and long ones each get their own; the kernel
   cache is flushed with each of them. Before each trial the gradient functions
   that earlier trials' train steps registered with ``tf.custom_gradient`` are
-  unregistered (``zoo._tf.drop_custom_gradients``): TensorFlow never removes
+  unregistered (``zoo.backend.tensorflow.drop_custom_gradients``): TensorFlow never removes
   them, and each holds its traced graph, about 5 MiB per trial of the digits CNN.
 * Hyperband's rounds: keras-tuner builds a fresh model for every trial that
   continues a parent trial, loads the parent's best checkpoint into it and pays
@@ -47,7 +47,7 @@ import os
 import time
 import warnings
 
-from zoo._tf import (
+from zoo.backend.tensorflow import (
     custom_gradient_names,
     drop_custom_gradients,
     eager_kernels_kept,
@@ -203,12 +203,12 @@ def _mixin(base):
             from keras_tuner.src import errors
             from keras_tuner.src.engine.tuner import maybe_compute_model_size
 
-            with eager_kernels_kept():  # flushed with the collections instead (zoo._tf)
+            with eager_kernels_kept():  # flushed with the collections instead (zoo.backend.tensorflow)
                 keras.backend.clear_session(free_memory=False)
             budget = getattr(self, "_zoo_gc", None)
             if budget is not None:
                 # TensorFlow's gradient registry would keep every earlier trial's traced
-                # graphs alive (zoo._tf.drop_custom_gradients); none is differentiated again.
+                # graphs alive (zoo.backend.tensorflow.drop_custom_gradients); none is differentiated again.
                 drop_custom_gradients(keep=budget["custom_gradients"])
             self._zoo_collect_garbage()
             model = self._build_hypermodel(hp)

@@ -1,7 +1,10 @@
 """zoo: ready-to-fit Keras 3 models with pluggable initializers, losses and tuning.
 
-``import zoo`` registers every custom Keras object of the package (the DCGAN
-model, losses, schedules, callbacks), so a model saved with them reloads with
+The public names below load on first use, so ``import zoo`` is instant and the
+``zoo`` command line answers ``--help`` without importing Keras or a backend.
+``import zoo`` still registers every custom Keras object of the package (the
+DCGAN, losses, schedules, callbacks): as soon as Keras is imported, before or
+after ``zoo``, so a model saved with them reloads with
 ``keras.saving.load_model(path, safe_mode=True)`` after a plain ``import zoo``.
 
 Example:
@@ -11,91 +14,129 @@ Example:
     >>> history = model.fit(data.x_train, data.y_train, epochs=1, verbose=0)
 """
 
-from zoo._tf import import_tensorflow_quietly as _import_tensorflow_quietly
+from __future__ import annotations
 
-_import_tensorflow_quietly()
+import importlib
+from typing import TYPE_CHECKING
 
-# Importing these modules registers their Keras-serializable classes.
-from zoo import (  # noqa: E402
-    callbacks,
-    compare,
-    data,
-    distribute,
-    fundamentals,
-    gan_callbacks,
-    initializers,
-    layers,
-    losses,
-    metrics,
-    models,
-    optimizers,
-    plots,
-    precision,
-    registry,
-    schedules,
-    series,
-    tasks,
-    text,
-    training,
+__version__ = "0.2.0"
+
+#: Submodules reachable as ``zoo.<name>``.
+_SUBMODULES = (
+    "backend", "callbacks", "compare", "data", "distribute", "fundamentals", "gan_callbacks",
+    "initializers", "io", "layers", "losses", "metrics", "models", "optimizers", "plots",
+    "precision", "registry", "schedules", "series", "tasks", "text", "training",
 )
-from zoo.callbacks import default_callbacks  # noqa: E402
-from zoo.gan_callbacks import GANSampleGrid  # noqa: E402
-from zoo.models import (  # noqa: E402
-    DCGAN,
-    build_bilstm,
-    build_cnn,
-    build_dcgan,
-    build_fnn,
-    build_gru,
-    build_lstm,
-    build_training_state,
-)
-from zoo.models.dcgan import build_discriminator, build_generator  # noqa: E402
-from zoo.optimizers import build_optimizer  # noqa: E402
-from zoo.registry import create_model, get_spec, list_models, register_model  # noqa: E402
-from zoo.schedules import get_schedule  # noqa: E402
-from zoo.training import train  # noqa: E402
 
-__version__ = "0.1.0"
+#: Public functions and classes: name -> the module that defines it.
+_ATTRIBUTES = {
+    "DCGAN": "zoo.models",
+    "GANSampleGrid": "zoo.gan_callbacks",
+    "build_bilstm": "zoo.models",
+    "build_cnn": "zoo.models",
+    "build_dcgan": "zoo.models",
+    "build_discriminator": "zoo.models.dcgan",
+    "build_fnn": "zoo.models",
+    "build_generator": "zoo.models.dcgan",
+    "build_gru": "zoo.models",
+    "build_lstm": "zoo.models",
+    "build_optimizer": "zoo.optimizers",
+    "build_training_state": "zoo.models",
+    "create_model": "zoo.registry",
+    "default_callbacks": "zoo.callbacks",
+    "get_schedule": "zoo.schedules",
+    "get_spec": "zoo.registry",
+    "list_models": "zoo.registry",
+    "register_model": "zoo.registry",
+    "train": "zoo.training",
+}
 
-__all__ = [
-    "DCGAN",
-    "GANSampleGrid",
-    "build_bilstm",
-    "build_cnn",
-    "build_dcgan",
-    "build_discriminator",
-    "build_fnn",
-    "build_generator",
-    "build_gru",
-    "build_lstm",
-    "build_optimizer",
-    "build_training_state",
-    "callbacks",
-    "compare",
-    "create_model",
-    "data",
-    "default_callbacks",
-    "distribute",
-    "fundamentals",
-    "gan_callbacks",
-    "get_schedule",
-    "get_spec",
-    "initializers",
-    "layers",
-    "list_models",
-    "losses",
-    "metrics",
-    "models",
-    "optimizers",
-    "plots",
-    "precision",
-    "register_model",
-    "registry",
-    "schedules",
-    "series",
-    "tasks",
-    "text",
-    "train",
-    "training",
-]
+#: Modules defining Keras-serializable classes (``package="zoo"``).
+_SERIALIZABLE = ("zoo.losses", "zoo.schedules", "zoo.callbacks", "zoo.models",
+                 "zoo.gan_callbacks")
+
+__all__ = sorted((*_SUBMODULES, *_ATTRIBUTES, "__version__"))
+
+# Modules that need no Keras: importing them never imports a backend.
+_LIGHT = frozenset({"backend", "io", "registry", "tasks"})
+
+
+def __getattr__(name: str):
+    if name in _ATTRIBUTES:
+        _keras_ready()
+        value = getattr(importlib.import_module(_ATTRIBUTES[name]), name)
+    elif name in _SUBMODULES:
+        if name not in _LIGHT:
+            _keras_ready()
+        value = importlib.import_module(f"zoo.{name}")
+    else:
+        raise AttributeError(f"module 'zoo' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def _keras_ready() -> None:
+    """Import Keras quietly (see :mod:`zoo.backend`); the hook below then registers."""
+    from zoo.backend import import_keras
+
+    import_keras()
+
+
+def _register_serializables(_keras=None) -> None:
+    """Import the modules whose classes Keras must find by their registered names."""
+    for module in _SERIALIZABLE:
+        importlib.import_module(module)
+
+
+def _register_when_keras_loads() -> None:
+    # Run now if Keras is already imported, else right after its import finishes.
+    import wrapt
+
+    wrapt.register_post_import_hook(_register_serializables, "keras")
+
+
+_register_when_keras_loads()
+
+if TYPE_CHECKING:  # what static tools and IDEs see
+    from zoo import (  # noqa: F401
+        backend,
+        callbacks,
+        compare,
+        data,
+        distribute,
+        initializers,
+        io,
+        layers,
+        losses,
+        models,
+        optimizers,
+        plots,
+        precision,
+        registry,
+        schedules,
+        series,
+        tasks,
+        text,
+        training,
+    )
+    from zoo.callbacks import default_callbacks  # noqa: F401
+    from zoo.gan_callbacks import GANSampleGrid  # noqa: F401
+    from zoo.models import (  # noqa: F401
+        DCGAN,
+        build_bilstm,
+        build_cnn,
+        build_dcgan,
+        build_fnn,
+        build_gru,
+        build_lstm,
+        build_training_state,
+    )
+    from zoo.models.dcgan import build_discriminator, build_generator  # noqa: F401
+    from zoo.optimizers import build_optimizer  # noqa: F401
+    from zoo.registry import create_model, get_spec, list_models, register_model  # noqa: F401
+    from zoo.schedules import get_schedule  # noqa: F401
+    from zoo.training import train  # noqa: F401

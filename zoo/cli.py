@@ -53,8 +53,8 @@ def build_parser(modules: dict | None = None) -> argparse.ArgumentParser:
 
 
 def quiet_tensorflow_import() -> None:
-    """Import TensorFlow without its start-up chatter (see ``zoo._tf``)."""
-    from zoo._tf import import_tensorflow_quietly
+    """Import TensorFlow without its start-up chatter (see ``zoo.backend.tensorflow``)."""
+    from zoo.backend.tensorflow import import_tensorflow_quietly
 
     import_tensorflow_quietly()
 

@@ -67,7 +67,7 @@ _DIMS = re.compile(r"^\d+(x\d+)+$")
 
 
 def _parse_alternative(text: str):
-    from zoo.commands._common import parse_value
+    from zoo.io import parse_value
 
     text = text.strip()
     if _DIMS.match(text):
@@ -239,7 +239,7 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
     if progress is not None and not callable(progress):
         raise TypeError(f"{fn}: `progress` must be callable, received {progress!r}")
     vary = _check_vary(fn, model, vary, train_kwargs)
-    from zoo._tf import custom_gradient_names, drop_custom_gradients
+    from zoo.backend.tensorflow import custom_gradient_names, drop_custom_gradients
     from zoo.training import train
 
     registered = custom_gradient_names()
@@ -283,7 +283,7 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
                    "wall_time": result.wall_time, "job_time": elapsed,
                    "test_metrics": result.test_metrics, "history": result.history}
             # The run's model is done with: free its traced graphs, which TensorFlow's
-            # gradient registry would keep for the rest of the process (zoo._tf).
+            # gradient registry would keep for the rest of the process (zoo.backend.tensorflow).
             del result
             drop_custom_gradients(keep=registered)
             runs.append(run)
@@ -338,7 +338,7 @@ def write_results(rows: list[dict], out_dir, *, title: str | None = None) -> dic
     Returns:
         ``{"json": path, "csv": path, "curves": path}``.
     """
-    from zoo.commands._common import write_json
+    from zoo.io import write_json
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -402,7 +402,7 @@ def plot_curves(rows: list[dict], path, *, title: str | None = None) -> Path:
 
 def format_summary(rows: list[dict]) -> str:
     """The comparison as an aligned text table (used by ``zoo compare``)."""
-    from zoo.commands._common import format_table
+    from zoo.io import format_table
 
     def pm(mean, std):
         return "-" if mean is None else f"{mean:.4f} ± {std:.4f}"

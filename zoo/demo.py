@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     from zoo.cli import quiet_tensorflow_import
 
     quiet_tensorflow_import()
-    from zoo.commands._common import format_table
+    from zoo.io import format_table
     from zoo.training import train
 
     rows = []

@@ -293,7 +293,7 @@ def build_schedule(name, *, learning_rate=None, epochs: int, steps_per_epoch: in
 
 def save_result(result: TrainResult, out_dir) -> dict:
     """Write ``model.keras``, ``history.json`` and ``learning_curves.png`` into ``out_dir``."""
-    from zoo.commands._common import write_json
+    from zoo.io import write_json
     from zoo.plots import plot_history
 
     out = Path(out_dir)

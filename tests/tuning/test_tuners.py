@@ -92,7 +92,7 @@ def test_plain_build_function_is_accepted(tmp_path, digits_flat):
 
 
 def test_a_search_keeps_only_the_last_trials_custom_gradients_registered(tmp_path, digits_flat):
-    from zoo._tf import custom_gradient_names
+    from zoo.backend.tensorflow import custom_gradient_names
 
     def build(hp):
         model = keras.Sequential([keras.Input((64,)),

@@ -1,11 +1,11 @@
-"""zoo._tf.drop_custom_gradients: trained models' graphs are freed, the models still train."""
+"""zoo.backend.tensorflow.drop_custom_gradients: trained models' graphs are freed, the models still train."""
 
 import gc
 import weakref
 
 import numpy as np
 
-from zoo._tf import custom_gradient_names, drop_custom_gradients
+from zoo.backend.tensorflow import custom_gradient_names, drop_custom_gradients
 
 
 def _data():

@@ -104,7 +104,7 @@ def test_seeding_with_eager_kernels_kept_seeds_the_same_and_restores_the_flush()
     import keras
     from tensorflow.python.eager import context
 
-    from zoo._tf import eager_kernels_kept
+    from zoo.backend.tensorflow import eager_kernels_kept
 
     flush = context.pywrap_tfe.TFE_ContextClearCaches
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoo.commands._common import parse_key_value
+from zoo.io import parse_key_value
 
 HELP = "train every combination of the --vary values over several seeds and compare them"
 

@@ -136,8 +136,8 @@ def run_job(data="digits", *, out, epochs=100, image_size=16, max_seconds=None, 
     from zoo import data as data_module
     from zoo import metrics
     from zoo._validate import check_choice, check_number, check_positive_int
-    from zoo.commands._common import write_json
     from zoo.gan_callbacks import GANSampleGrid, save_image_grid
+    from zoo.io import write_json
     from zoo.models.dcgan import build_dcgan
 
     fn = "zoo generate"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoo.commands._common import format_table, parse_key_value
+from zoo.io import format_table, parse_key_value
 
 HELP = "train a registered model on a data set and save it with its history and plots"
 

@@ -1,6 +1,8 @@
-"""Import TensorFlow and Keras once, without TensorFlow's C++ start-up chatter.
+"""The TensorFlow backend: quiet import, eager kernel cache, gradient registry.
 
-TensorFlow writes INFO lines (oneDNN notice, "could not find cuda drivers", CPU
+Every access to TensorFlow's private modules in the package is in this file.
+
+Import. TensorFlow writes INFO lines (oneDNN notice, "could not find cuda drivers", CPU
 instruction notes, a cuInit error on machines without CUDA) straight to file
 descriptor 2 from absl, before any log-level setting applies. They bury a CLI's
 one-line error and every script's first screen, so the package's first import of
