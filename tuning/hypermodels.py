@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import keras_tuner
 
 from zoo import tasks
-from zoo.backend.tensorflow import eager_kernels_kept
 from zoo._validate import check_choice, check_shape, suggest
+from zoo.backend.tensorflow import eager_kernels_kept
 
 logger = logging.getLogger("tuning.hypermodels")
 

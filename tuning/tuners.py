@@ -47,13 +47,13 @@ import os
 import time
 import warnings
 
+from zoo._validate import check_choice, check_positive_int, suggest
 from zoo.backend.tensorflow import (
     custom_gradient_names,
     drop_custom_gradients,
     eager_kernels_kept,
     flush_eager_kernels,
 )
-from zoo._validate import check_choice, check_positive_int, suggest
 
 logger = logging.getLogger("tuning.tuners")
 
