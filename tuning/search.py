@@ -229,38 +229,6 @@ def hyperband_budget(max_epochs: int, factor: int, iterations: int = 1) -> int:
     return total * iterations
 
 
-def _as_dataset(fn, data, data_options, seed, input_kind):
-    import zoo
-    from zoo.data import Dataset, representation_for
-
-    if isinstance(data, Dataset):
-        return data
-    if isinstance(data, str):
-        options = dict(data_options or {})
-        options.setdefault("seed", seed if seed is not None else 0)
-        if data in ("digits", "mnist", "fashion_mnist", "cifar10") and input_kind:
-            options.setdefault("representation", representation_for(input_kind))
-        return zoo.data.load(data, **options)
-    if isinstance(data, dict):
-        keys = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
-        missing = [k for k in keys if k not in data]
-        if missing:
-            raise ValueError(f"{fn}: `data` dict is missing {', '.join(missing)}")
-        data = tuple(data[k] for k in keys)
-    if isinstance(data, (tuple, list)) and len(data) == 6:
-        arrays = [np.asarray(a) for a in data]
-        y = arrays[1]
-        if np.issubdtype(y.dtype, np.integer) and y.ndim == 1:
-            classes = int(max(a.max() for a in (arrays[1], arrays[3], arrays[5]))) + 1
-            task = "multiclass" if classes > 2 else "binary"
-        else:
-            task, classes = "regression", None
-        return Dataset("arrays", *arrays, task=task, num_classes=classes)
-    raise TypeError(f"{fn}: `data` must be a data set name (see zoo.data.list_datasets()), a "
-                    "zoo.data.Dataset, or (x_train, y_train, x_val, y_val, x_test, y_test), "
-                    f"received {type(data).__name__}")
-
-
 def _as_hypermodel(fn, model, dataset, *, fixed, ranges, drop, seed, epochs):
     import keras_tuner as kt
 
@@ -445,7 +413,8 @@ def run_search(model, data="digits", algorithm="hyperband", *, max_trials=None, 
         input_kind = zoo.get_spec(model).input_kind if model in zoo.list_models() else None
         if input_kind is None:
             zoo.get_spec(model)
-    dataset = _as_dataset(fn, data, data_options, seed, input_kind)
+    dataset = zoo.data.resolve(data, fn=fn, input_kind=input_kind,
+                               seed=seed if seed is not None else 0, options=data_options)
     hypermodel = _as_hypermodel(fn, model, dataset, fixed=fixed, ranges=ranges, drop=drop,
                                 seed=seed, epochs=max_epochs)
     tk = dict(objective=objective, directory=str(directory), project_name=project_name,

@@ -444,3 +444,60 @@ def get_schedule(name, **kwargs):
         ) from err
     logger.debug("%s(%r) -> %s", fn, name, schedule.get_config())
     return schedule
+
+
+def size_schedule(name, *, learning_rate=None, epochs: int, steps_per_epoch: int, **kwargs):
+    """A learning-rate schedule sized for a run of ``epochs * steps_per_epoch`` steps.
+
+    The one place that sizes a schedule for a run: ``zoo.train`` and the tuning
+    hypermodels both call it. Resolves ``name`` with :func:`get_schedule`, filling
+    the arguments the schedule needs from the run (``kwargs`` override them). ``learning_rate``
+    (default ``1e-3``; ``train`` passes the optimizer's default rate) is the *peak*
+    rate of the warm-up and cyclical schedules
+    (``one_cycle`` ``max_lr``, ``warmup_cosine`` ``peak_lr``, ``cyclical`` ``max_lr``
+    with ``base_lr = learning_rate / 10``) and the *initial* rate of the decays
+    (``step``, ``exponential``, ``cosine``, ``cosine_restarts``, ``inverse_time``,
+    ``polynomial``, ``piecewise``), which end about 100x lower (``step``: halved
+    every third of the run; ``cosine_restarts``: restarts every quarter).
+
+    Args:
+        name: A name from :func:`list_schedules` or a schedule instance (returned as
+            is).
+        learning_rate: Reference rate.
+        epochs: Epochs of the run.
+        steps_per_epoch: Optimizer steps per epoch.
+        **kwargs: Schedule arguments overriding the defaults.
+
+    Returns:
+        A ``keras.optimizers.schedules.LearningRateSchedule``.
+
+    Example:
+        >>> size_schedule("one_cycle", learning_rate=0.01, epochs=10, steps_per_epoch=20)
+        <zoo.schedules.OneCycle object at ...>
+    """
+    import inspect
+
+    if not isinstance(name, str):
+        return get_schedule(name, **kwargs)
+    cls = _SCHEDULES.get(name.strip().lower().replace("-", "_"))
+    if cls is None:
+        return get_schedule(name, **kwargs)  # raises the unknown-name error
+    lr = 1e-3 if learning_rate is None else float(learning_rate)
+    total = max(2, epochs * steps_per_epoch)
+    defaults = {
+        "initial_learning_rate": lr, "decay_steps": total, "decay_rate": 0.01,
+        "first_decay_steps": max(1, total // 4), "end_learning_rate": lr / 100,
+        "step_size": max(1, total // 3), "total_steps": total, "max_lr": lr,
+        "peak_lr": lr, "warmup_steps": min(total, max(1, total // 10)),
+        "boundaries": [total // 2, (3 * total) // 4], "values": [lr, lr / 10, lr / 100],
+    }
+    if cls is CyclicalLearningRate:
+        defaults.update(base_lr=lr / 10, step_size=max(1, min(2 * steps_per_epoch, total // 2)))
+    if cls.__name__ == "InverseTimeDecay":
+        defaults["decay_rate"] = 99.0  # lr / (1 + 99 t): 100x lower at the end
+    params = inspect.signature(cls.__init__).parameters
+    if "warmup_target" in params:  # Keras' CosineDecay warms up only towards a target
+        del defaults["warmup_steps"]
+    options = {k: v for k, v in defaults.items() if k in params}
+    options.update(kwargs)
+    return get_schedule(name, **options)

@@ -17,6 +17,7 @@ from zoo import data as data_module
 from zoo._validate import check_choice, check_number, check_positive_int
 from zoo.models import build_training_state
 from zoo.registry import get_spec
+from zoo.schedules import size_schedule
 
 logger = logging.getLogger("zoo.training")
 
@@ -65,16 +66,6 @@ def baseline_metrics(dataset) -> dict:
     return {"mae": float(np.mean(np.abs(y_test - y_train.mean(axis=0))))}
 
 
-def _resolve_dataset(data, spec, data_options, seed):
-    if isinstance(data, data_module.Dataset):
-        return data
-    options = dict(data_options or {})
-    options.setdefault("seed", seed)
-    if data in ("digits", "mnist", "fashion_mnist", "cifar10"):
-        options.setdefault("representation", data_module.representation_for(spec.input_kind))
-    return data_module.load(data, **options)
-
-
 def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: int = 32,
           seed: int = 0, optimizer="adam", learning_rate=None, loss=None,
           model_kwargs: dict | None = None, data_options: dict | None = None,
@@ -91,7 +82,8 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
         seed: Seeds Python, NumPy and TensorFlow, the data split and the weights.
         optimizer: Optimizer name or instance.
         learning_rate: Number or schedule (``None``: the optimizer's default). With
-            ``schedule`` it is the schedule's reference rate (see :func:`build_schedule`).
+            ``schedule`` it is the schedule's reference rate (see
+            :func:`zoo.schedules.size_schedule`).
         loss: Loss name or object (``None``: the task's default).
         model_kwargs: Extra factory arguments (``activation``, ``kernel_initializer``,
             ``hidden_units``, ``batch_norm``...).
@@ -152,7 +144,8 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
                          f"passed as learning_rate, received schedule={schedule!r}")
     if model_kwargs is not None and not isinstance(model_kwargs, dict):
         raise TypeError(f"{fn}: `model_kwargs` must be a dict, received {model_kwargs!r}")
-    dataset = _resolve_dataset(data, spec, data_options, seed)
+    dataset = data_module.resolve(data, fn=fn, input_kind=spec.input_kind, seed=seed,
+                                  options=data_options)
 
     import keras
 
@@ -168,7 +161,7 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
             from zoo.optimizers import DEFAULT_LEARNING_RATES
 
             reference = DEFAULT_LEARNING_RATES.get(optimizer.strip().lower())
-        rate = build_schedule(schedule, learning_rate=reference, epochs=epochs,
+        rate = size_schedule(schedule, learning_rate=reference, epochs=epochs,
                               steps_per_epoch=steps_per_epoch, **(schedule_kwargs or {}))
     net = spec.factory(**kwargs, optimizer=optimizer, learning_rate=rate, loss=loss)
     from zoo.callbacks import default_callbacks
@@ -234,61 +227,6 @@ def input_pipeline(dataset, *, batch_size: int, seed: int = 0):
     val_ds = (tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size).cache()
               .prefetch(tf.data.AUTOTUNE))
     return train_ds, val_ds
-
-
-def build_schedule(name, *, learning_rate=None, epochs: int, steps_per_epoch: int, **kwargs):
-    """A learning-rate schedule sized for a run of ``epochs * steps_per_epoch`` steps.
-
-    Resolves ``name`` with ``zoo.schedules.get_schedule``, filling the arguments the
-    schedule needs from the run (``kwargs`` override them). ``learning_rate``
-    (default ``1e-3``; ``train`` passes the optimizer's default rate) is the *peak* rate of the warm-up and cyclical schedules
-    (``one_cycle`` ``max_lr``, ``warmup_cosine`` ``peak_lr``, ``cyclical`` ``max_lr``
-    with ``base_lr = learning_rate / 10``) and the *initial* rate of the decays
-    (``step``, ``exponential``, ``cosine``, ``cosine_restarts``, ``inverse_time``,
-    ``polynomial``, ``piecewise``), which end about 100x lower (``step``: halved
-    every third of the run; ``cosine_restarts``: restarts every quarter).
-
-    Args:
-        name: A name from ``zoo.schedules.list_schedules()`` or a schedule instance
-            (returned as is).
-        learning_rate: Reference rate.
-        epochs: Epochs of the run.
-        steps_per_epoch: Optimizer steps per epoch.
-        **kwargs: Schedule arguments overriding the defaults.
-
-    Returns:
-        A ``keras.optimizers.schedules.LearningRateSchedule``.
-
-    Example:
-        >>> build_schedule("one_cycle", learning_rate=0.01, epochs=10, steps_per_epoch=20)
-        <zoo.schedules.OneCycle object at ...>
-    """
-    import inspect
-
-    from zoo import schedules
-
-    if not isinstance(name, str):
-        return schedules.get_schedule(name, **kwargs)
-    cls = schedules._SCHEDULES.get(name.strip().lower().replace("-", "_"))
-    if cls is None:
-        return schedules.get_schedule(name, **kwargs)  # raises the unknown-name error
-    lr = 1e-3 if learning_rate is None else float(learning_rate)
-    total = max(2, epochs * steps_per_epoch)
-    defaults = {
-        "initial_learning_rate": lr, "decay_steps": total, "decay_rate": 0.01,
-        "first_decay_steps": max(1, total // 4), "end_learning_rate": lr / 100,
-        "step_size": max(1, total // 3), "total_steps": total, "max_lr": lr,
-        "peak_lr": lr, "warmup_steps": min(total, max(1, total // 10)),
-        "boundaries": [total // 2, (3 * total) // 4], "values": [lr, lr / 10, lr / 100],
-    }
-    if cls is schedules.CyclicalLearningRate:
-        defaults.update(base_lr=lr / 10, step_size=max(1, min(2 * steps_per_epoch, total // 2)))
-    if cls.__name__ == "InverseTimeDecay":
-        defaults["decay_rate"] = 99.0  # lr / (1 + 99 t): 100x lower at the end
-    params = inspect.signature(cls.__init__).parameters
-    options = {k: v for k, v in defaults.items() if k in params}
-    options.update(kwargs)
-    return schedules.get_schedule(name, **options)
 
 
 def save_result(result: TrainResult, out_dir) -> dict:
