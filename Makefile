@@ -1,12 +1,21 @@
 # `make demo` and `make test` work on a fresh machine with only Python 3.10+:
 # both create .venv when missing and install the package with its dev extras.
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+#
+#   make test                  the suite on TensorFlow (all of it), then on JAX and on
+#                              PyTorch (the non-slow tests): what CI runs
+#   make test BACKEND=jax      one backend: tensorflow | jax | torch
+#   make test-fast             the non-slow tests on TensorFlow
+PYTHON  ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+BACKEND ?=
+# PyTorch's CPU build; a bare `torch` from PyPI is a CUDA build of several GB.
+TORCH   ?= torch==2.13.0
+PYTEST  := $(BIN)/python -m pytest -q -rs
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: demo test test-fast lint bench bench-quick clean
+.PHONY: demo test test-fast test-tensorflow test-jax test-torch lint bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +26,35 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+$(VENV)/.installed-jax: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,jax]"
+	touch $@
+
+$(VENV)/.installed-torch: $(STAMP)
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	touch $@
+
 demo: $(STAMP)
 	$(BIN)/python -m zoo.demo --out runs/demo
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q -rs --durations=15
+ifeq ($(BACKEND),)
+test: test-tensorflow test-jax test-torch
+else
+test: test-$(BACKEND)
+endif
+
+# On JAX and PyTorch the only skips allowed are the tests marked tensorflow_only.
+test-tensorflow: $(STAMP)
+	KERAS_BACKEND=tensorflow $(PYTEST) --durations=15
+
+test-jax: $(VENV)/.installed-jax
+	KERAS_BACKEND=jax ZOO_STRICT_SKIPS=1 $(PYTEST) -m "not slow" --durations=10
+
+test-torch: $(VENV)/.installed-torch
+	KERAS_BACKEND=torch ZOO_STRICT_SKIPS=1 $(PYTEST) -m "not slow" --durations=10
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(PYTEST) -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check zoo tuning tests examples bench

@@ -2,7 +2,8 @@
 
 Backend markers: ``@pytest.mark.tensorflow_only(reason=...)`` runs a test on the
 TensorFlow backend only (``KERAS_BACKEND``; TensorFlow is the default) and skips it
-elsewhere with that reason. A marker without a reason is an error.
+elsewhere with that reason. A marker without a reason is an error. With
+``ZOO_STRICT_SKIPS=1`` (CI's JAX and PyTorch runs) any other skip fails the run.
 """
 
 import os
@@ -26,6 +27,23 @@ def pytest_collection_modifyitems(config, items):
             raise pytest.UsageError(f"{item.nodeid}: tensorflow_only needs reason=...")
         if backend != "tensorflow":
             item.add_marker(pytest.mark.skip(reason=f"TensorFlow only: {reason}"))
+
+
+_UNEXPECTED_SKIPS = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and os.environ.get("ZOO_STRICT_SKIPS") == "1":
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+        if not reason.startswith("Skipped: TensorFlow only:"):
+            _UNEXPECTED_SKIPS.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _UNEXPECTED_SKIPS:
+        print("\nZOO_STRICT_SKIPS: skips other than tensorflow_only:", *_UNEXPECTED_SKIPS,
+              sep="\n  ")
+        session.exitstatus = 1
 
 
 @pytest.fixture(autouse=True)
