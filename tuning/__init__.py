@@ -19,15 +19,16 @@ from typing import TYPE_CHECKING
 
 #: Public names: name -> the module that defines it.
 _ATTRIBUTES = {
-    "ALGORITHMS": "tuning.tuners",
+    "ALGORITHMS": "tuning.config",
     "HyperCNN": "tuning.hypermodels",
     "HyperFNN": "tuning.hypermodels",
     "HyperLSTM": "tuning.hypermodels",
     "Param": "tuning.hypermodels",
+    "SearchConfig": "tuning.config",
     "SearchResult": "tuning.search",
     "ZooHyperModel": "tuning.hypermodels",
     "get_hypermodel": "tuning.hypermodels",
-    "hyperband_budget": "tuning.search",
+    "hyperband_budget": "tuning.config",
     "make_optimizer": "tuning.hypermodels",
     "make_schedule": "tuning.hypermodels",
     "make_tuner": "tuning.tuners",
@@ -35,15 +36,19 @@ _ATTRIBUTES = {
     "run_search": "tuning.search",
 }
 
+#: Modules that import neither Keras nor keras-tuner.
+_LIGHT = {"tuning.config"}
+
 __all__ = sorted(_ATTRIBUTES)
 
 
 def __getattr__(name: str):
     if name not in _ATTRIBUTES:
         raise AttributeError(f"module 'tuning' has no attribute {name!r}")
-    from zoo.backend import import_keras
+    if _ATTRIBUTES[name] not in _LIGHT:
+        from zoo.backend import import_keras
 
-    import_keras()  # quietly, before keras-tuner imports it
+        import_keras()  # quietly, before keras-tuner imports it
     value = getattr(importlib.import_module(_ATTRIBUTES[name]), name)
     globals()[name] = value
     return value
@@ -54,6 +59,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from tuning.config import ALGORITHMS, SearchConfig, hyperband_budget  # noqa: F401
     from tuning.hypermodels import (  # noqa: F401
         HyperCNN,
         HyperFNN,
@@ -64,5 +70,5 @@ if TYPE_CHECKING:
         make_optimizer,
         make_schedule,
     )
-    from tuning.search import SearchResult, hyperband_budget, run_search  # noqa: F401
-    from tuning.tuners import ALGORITHMS, make_tuner, oracle_seed  # noqa: F401
+    from tuning.search import SearchResult, run_search  # noqa: F401
+    from tuning.tuners import make_tuner, oracle_seed  # noqa: F401

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from tuning.config import DEFAULT_DATA, ROLES, SearchConfig, help_text, setting_help
 from zoo.io import parse_key_value, parse_range
 
 HELP = "tune a model's hyperparameters with keras-tuner (random, Bayesian, Hyperband, grid)"
@@ -33,50 +34,61 @@ def _range(text):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+#: The SearchConfig setting behind each option, with the option's parsing. Defaults
+#: and help come from SearchConfig (tuning.config), and so do the checks.
+OPTIONS = (
+    ("--algorithm", "algorithm", {}),
+    ("--max-trials", "max_trials", {"type": int, "metavar": "N"}),
+    ("--max-epochs", "max_epochs", {"type": int, "metavar": "N"}),
+    ("--factor", "factor", {"type": int}),
+    ("--objective", "objective", {}),
+    ("--patience", "patience", {"type": int}),
+    ("--seed", "seed", {"type": int}),
+    ("--strategy", "strategy", {}),
+    ("--fixed", "fixed", {"type": _fixed, "action": "append", "metavar": "NAME=VALUE"}),
+    ("--range", "ranges", {"type": _range, "action": "append",
+                           "metavar": "NAME=LOW:HIGH|A,B,..."}),
+    ("--drop", "drop", {"action": "append", "metavar": "NAME"}),
+    ("--workers", "workers", {"type": int, "metavar": "N"}),
+    ("--role", "role", {"choices": ROLES}),
+    ("--oracle", "oracle", {"metavar": "HOST:PORT"}),
+    ("--trials-per-process", "trials_per_process", {"type": int, "metavar": "N"}),
+    ("--tensorboard", "tensorboard", {"metavar": "DIR"}),
+    ("--overwrite", "overwrite", {"action": "store_true"}),
+    ("--refit", "refit", {"choices": ("train+val", "train", "none")}),
+    ("--out", "directory", {"metavar": "DIR"}),
+)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``zoo tune`` arguments to ``parser``."""
     parser.add_argument("model", help="registry model with a hypermodel: cnn, fnn, lstm, gru, "
                                       "bilstm")
-    parser.add_argument("--data", default="digits", help="data set name (default: digits)")
-    parser.add_argument("--algorithm", default="hyperband",
-                        help="random | bayesian | hyperband | grid (default: hyperband)")
-    parser.add_argument("--max-trials", type=int, default=None,
-                        help="trials (random/bayesian/grid, default 10; a cap for hyperband)")
-    parser.add_argument("--max-epochs", type=int, default=None,
-                        help="epochs per trial (default 10) or hyperband's largest budget "
-                             "(default 27)")
-    parser.add_argument("--factor", type=int, default=None, help="hyperband reduction factor")
-    parser.add_argument("--objective", default="val_loss", help="metric to optimise")
-    parser.add_argument("--patience", type=int, default=3, help="early-stopping patience")
-    parser.add_argument("--seed", type=int, default=0, help="seed (default 0)")
-    parser.add_argument("--strategy", default="auto",
-                        help="auto | cpu | gpu | mirrored | tpu | multiworker")
-    parser.add_argument("--fixed", type=_fixed, action="append", default=[],
-                        metavar="NAME=VALUE", help="pin a hyperparameter (repeatable)")
-    parser.add_argument("--range", dest="ranges", type=_range, action="append", default=[],
-                        metavar="NAME=LOW:HIGH|A,B,...",
-                        help="narrow a hyperparameter: an interval LOW:HIGH or a list of choices")
-    parser.add_argument("--drop", action="append", default=[], metavar="NAME",
-                        help="do not tune NAME (use its default)")
-    parser.add_argument("--workers", type=int, default=0,
-                        help="run a chief and N worker processes on this machine")
-    parser.add_argument("--role", choices=("chief", "worker"), default=None,
-                        help="one role of a multi-machine search (with --oracle)")
-    parser.add_argument("--oracle", default=None, metavar="HOST:PORT",
-                        help="chief address (chief default 127.0.0.1:8000; binding another "
-                             "address exposes an unauthenticated service)")
-    parser.add_argument("--trials-per-process", type=int, default=None, metavar="N",
-                        help="train in worker processes replaced after N trials (keeps "
-                             "memory flat on long searches)")
-    parser.add_argument("--tensorboard", default=None, metavar="DIR",
-                        help="write TensorBoard logs with the HParams dashboard")
-    parser.add_argument("--overwrite", action="store_true", help="start afresh, do not resume")
-    parser.add_argument("--refit", default="train+val", choices=("train+val", "train", "none"),
-                        help="final model: best hyperparameters retrained on train+val for the "
-                             "best trial's epochs (default), retrained on train, or 'none' "
-                             "(the best trial's own checkpoint)")
+    parser.add_argument("--data", default=DEFAULT_DATA,
+                        help=f"data set name (default: {DEFAULT_DATA})")
+    for flag, name, kwargs in OPTIONS:
+        kwargs = dict(kwargs)
+        repeated = kwargs.get("action") == "append"
+        if kwargs.get("action") == "store_true":
+            text = setting_help(name)
+        elif repeated:
+            text = setting_help(name) + " (repeatable)"
+        else:
+            text = help_text(name)
+            default = getattr(SearchConfig, name)
+            kwargs["default"] = "none" if default is False else default
+        parser.add_argument(flag, dest=name, help=text, **kwargs)
     parser.add_argument("--top", type=int, default=5, help="trials in the final table")
-    parser.add_argument("--out", default="tuning_runs", help="job directory (resumable)")
+
+
+def settings(args: argparse.Namespace) -> dict:
+    """The ``run_search`` settings of parsed ``zoo tune`` arguments."""
+    values = {name: getattr(args, name) for _, name, _ in OPTIONS}
+    for name in ("fixed", "ranges"):
+        values[name] = dict(values[name]) if values[name] else None
+    values["drop"] = tuple(values["drop"] or ())
+    values["refit"] = False if values["refit"] == "none" else values["refit"]
+    return values
 
 
 def _progress_printer(objective):
@@ -103,26 +115,13 @@ def run(args: argparse.Namespace) -> int:
     from tuning.report import format_table
     from tuning.search import run_search
 
-    if args.max_trials is not None and args.max_trials < 1:
-        raise ValueError(f"zoo tune: --max-trials must be >= 1, received {args.max_trials}")
-    oracle = args.oracle
-    if args.role == "chief" and oracle is None:
-        oracle = f"{distributed.DEFAULT_HOST}:{distributed.DEFAULT_PORT}"
     start = time.time()
     print(f"zoo tune {args.model} on {args.data}: {args.algorithm} search, objective "
-          f"{args.objective}, out {args.out}" + (f", {args.workers} workers" if args.workers
-                                                 else ""), flush=True)
+          f"{args.objective}, out {args.directory}" + (f", {args.workers} workers"
+                                                       if args.workers else ""), flush=True)
     try:
-        result = run_search(
-            args.model, args.data, args.algorithm, max_trials=args.max_trials,
-            max_epochs=args.max_epochs, factor=args.factor, objective=args.objective,
-            directory=args.out, seed=args.seed, strategy=args.strategy,
-            overwrite=args.overwrite, fixed=dict(args.fixed), ranges=dict(args.ranges),
-            drop=tuple(args.drop), patience=args.patience, tensorboard=args.tensorboard,
-            workers=args.workers, role=args.role, oracle=oracle,
-            trials_per_process=args.trials_per_process,
-            progress=_progress_printer(args.objective),
-            refit=False if args.refit == "none" else args.refit)
+        result = run_search(args.model, args.data, progress=_progress_printer(args.objective),
+                            **settings(args))
     except distributed.OracleUnreachableError as exc:
         raise ValueError(str(exc)) from None
     if result is None:  # a worker: the chief writes the report

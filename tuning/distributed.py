@@ -30,38 +30,12 @@ import subprocess
 import sys
 import time
 
+from tuning.config import DEFAULT_HOST, DEFAULT_PORT, parse_address  # noqa: F401 - re-exported
+from tuning.job import TrialClock
+
 logger = logging.getLogger("tuning.distributed")
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
 ENV_KEYS = ("KERASTUNER_TUNER_ID", "KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT")
-
-
-def parse_address(address, *, default_port: int = DEFAULT_PORT) -> tuple[str, int]:
-    """Split ``"HOST:PORT"`` (or ``"HOST"``, or ``":PORT"``) into ``(host, port)``.
-
-    Raises:
-        ValueError: not a ``HOST:PORT`` string or the port is not in 0-65535.
-
-    Example:
-        >>> parse_address("10.0.0.2:8000")
-        ('10.0.0.2', 8000)
-    """
-    if isinstance(address, tuple) and len(address) == 2:
-        host, port = address
-    elif isinstance(address, str) and address:
-        host, _, port = address.rpartition(":") if ":" in address else (address, "", "")
-        host = host.strip("[]") or DEFAULT_HOST
-        port = port or default_port
-    else:
-        raise ValueError(f"oracle address must be 'HOST:PORT', received {address!r}")
-    try:
-        port = int(port)
-    except (TypeError, ValueError):
-        raise ValueError(f"oracle address {address!r}: the port must be an int") from None
-    if not 0 <= port <= 65535:
-        raise ValueError(f"oracle address {address!r}: the port must be in 0-65535")
-    return str(host), port
 
 
 class OracleUnreachableError(ValueError):
@@ -139,55 +113,19 @@ def _clear_env(saved):
             os.environ[key] = saved[key]
 
 
-def _start_server(oracle, host, port):
-    from concurrent import futures
-
-    import grpc
-    from keras_tuner.src import protos
-    from keras_tuner.src.distribute.oracle_chief import OracleServicer
-
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-    servicer = OracleServicer(oracle)
-    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
-    try:
-        bound = server.add_insecure_port(f"{host}:{port}")
-    except RuntimeError:
-        bound = 0
-    if not bound:
-        raise ValueError(f"the tuning chief cannot listen on {host}:{port} (address in use or "
-                         "not an address of this machine); pick another --oracle HOST:PORT")
-    server.start()
-    return server, servicer, bound
-
-
-def _search_over(oracle, servicer) -> bool:
-    from keras_tuner.src.distribute.oracle_chief import exit_chief
-
-    return servicer.stop_triggered and exit_chief(oracle)
-
-
 RECYCLE_EXIT = 3  # a worker's exit code after finishing its share of trials
 
 
-def _finished(oracle) -> bool:
-    """Whether a trial-capped search has nothing left to hand out or wait for."""
-    return bool(oracle.max_trials and len(oracle.trials) >= oracle.max_trials
-                and not oracle.ongoing_trials and not oracle._retry_queue)
+def run_chief(job, *, progress=None, poll=0.1):
+    """Serve the job's oracle and, with local workers, run the worker processes.
 
-
-def run_chief(job, address=None, *, workers=0, trials_per_process=None, progress=None,
-              budget=None, poll=0.1):
-    """Serve the job's oracle and, with ``workers``, run local worker processes.
+    The address, the number of local workers (0: wait for remote workers) and
+    ``trials_per_process`` (each local worker exits after this many trials and a
+    fresh process takes its place) come from ``job.config``.
 
     Args:
-        job: A :class:`tuning.search.Job`.
-        address: ``(host, port)`` to bind; default ``127.0.0.1`` and, with local
-            workers, a free port (``8000`` otherwise).
-        workers: Local worker processes to start (0: wait for remote workers).
-        trials_per_process: Each local worker exits after this many trials and a
-            fresh process takes its place (bounds TensorFlow's per-model memory growth).
-        progress: Per-trial progress callback (see :class:`tuning.search.TrialClock`).
-        budget: Expected number of trials (for progress).
+        job: A :class:`tuning.job.Job`.
+        progress: Per-trial progress callback (see :class:`tuning.job.TrialClock`).
         poll: Seconds between checks of the workers and the oracle.
 
     Returns:
@@ -195,18 +133,22 @@ def run_chief(job, address=None, *, workers=0, trials_per_process=None, progress
 
     Raises:
         RuntimeError: the workers kept dying before the search was over.
+        ValueError: the address cannot be bound.
     """
-    from tuning.search import TrialClock
+    from tuning import _compat
 
-    host, port = address or (DEFAULT_HOST, 0 if workers else DEFAULT_PORT)
+    config = job.config
+    workers, trials_per_process = config.workers, config.trials_per_process
+    host, port = config.address
     saved = {k: os.environ.get(k) for k in ENV_KEYS}
     _set_env("chief", host, port)
     procs = {}
     try:
         tuner = job.make_tuner()
         tuner.save()
-        clock = TrialClock(tuner.oracle, tuner.project_dir, progress=progress, budget=budget)
-        server, servicer, bound = _start_server(tuner.oracle, host, port)
+        clock = TrialClock(tuner.oracle, tuner.project_dir, progress=progress,
+                           budget=config.budget)
+        server, servicer, bound = _compat.start_oracle_server(tuner.oracle, host, port)
         logger.info("tuning chief serving on %s:%d (unauthenticated gRPC: trusted networks only)",
                     host, bound)
         if workers:
@@ -230,7 +172,7 @@ def run_chief(job, address=None, *, workers=0, trials_per_process=None, progress
             deaths = 0
         oracle = tuner.oracle
         try:
-            while not _search_over(oracle, servicer):
+            while not _compat.search_over(oracle, servicer):
                 time.sleep(poll)
                 for i, proc in list(procs.items()):
                     code = proc.poll()
@@ -238,9 +180,9 @@ def run_chief(job, address=None, *, workers=0, trials_per_process=None, progress
                         continue
                     del procs[i]
                     if code == RECYCLE_EXIT:
-                        if _finished(oracle):
-                            servicer.stop_triggered = True
-                            oracle.tuner_ids.discard(f"tuner{i}")
+                        if _compat.nothing_left(oracle):
+                            _compat.stop_serving(servicer)
+                            _compat.forget_tuner(oracle, f"tuner{i}")
                         else:
                             procs[i] = spawn(i)  # a fresh process continues its work
                         continue
@@ -248,7 +190,7 @@ def run_chief(job, address=None, *, workers=0, trials_per_process=None, progress
                         deaths += 1
                         logger.warning("worker tuner%d exited with code %s", i, code)
                         clock.forget_worker(f"tuner{i}")
-                        if not procs and not _search_over(oracle, servicer):
+                        if not procs and not _compat.search_over(oracle, servicer):
                             if deaths > 2 * workers:
                                 raise RuntimeError(
                                     "the tuning workers keep dying before the search is over; "
@@ -273,7 +215,7 @@ def run_worker(job, address, *, tuner_id=None, max_trials=None) -> bool:
     """Run one worker of a distributed search until the chief says it is over.
 
     Args:
-        job: A :class:`tuning.search.Job`.
+        job: A :class:`tuning.job.Job`.
         address: The chief's ``(host, port)``.
         tuner_id: This worker's ID (default ``KERASTUNER_TUNER_ID`` or ``tuner-<pid>``,
             with a warning: a remote worker needs a distinct, stable ID so that a

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import keras_tuner
 
+from tuning.config import EPOCHS_PER_TRIAL
 from zoo import tasks
 from zoo._validate import check_choice, check_shape, suggest
 from zoo.backend.tensorflow import eager_kernels_kept
@@ -161,7 +162,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         seed: Seed for weight initialization and data shuffling in every trial.
         train_size: Training samples; with the batch size it gives the steps per
             epoch that the learning-rate schedules need (set by ``run_search``).
-        epochs: Epochs a trial trains for (the schedules' horizon; set by ``run_search``).
+        epochs: Epochs a trial trains for (the schedules' horizon; set by ``run_search``;
+            default :data:`tuning.config.EPOCHS_PER_TRIAL`).
         batch_size_scope: ``"per_replica"`` (default): the tuned batch size is per
             replica and the global batch is it times the strategy's replicas;
             ``"global"``: the tuned value is the global batch size.
@@ -313,7 +315,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         from zoo.schedules import size_schedule
 
         steps_per_epoch = math.ceil((self.train_size or 1000) / batch_size)
-        return size_schedule(schedule, learning_rate=lr, epochs=int(self.epochs or 10),
+        return size_schedule(schedule, learning_rate=lr,
+                             epochs=int(self.epochs or EPOCHS_PER_TRIAL),
                              steps_per_epoch=steps_per_epoch, **_SCHEDULE_ARGS[schedule])
 
     def _optimizer(self, hp, learning_rate):
@@ -335,7 +338,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         import zoo
 
         if self.seed is not None:
-            with eager_kernels_kept():  # see zoo.backend.tensorflow: a third off building the model
+            with eager_kernels_kept():  # seeding would flush TensorFlow's kernel cache
                 keras.utils.set_random_seed(self.seed)
         kwargs = self.architecture(hp)
         batch_size = self._global_batch_size(hp)
@@ -349,7 +352,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         model = zoo.create_model(self.MODEL, **shape_kwargs, seed=self.seed, optimizer=optimizer,
                                  **kwargs)
         if self.bn_momentum is not None:
-            for layer in model._flatten_layers(include_self=False):
+            for layer in _all_layers(model):
                 if isinstance(layer, keras.layers.BatchNormalization):
                     layer.momentum = float(self.bn_momentum)  # saved by get_config
         return model
@@ -376,6 +379,14 @@ class ZooHyperModel(keras_tuner.HyperModel):
         return {"input_shape": self.input_shape, "num_classes": self.num_classes,
                 "task": self.task, "fixed": self.fixed, "drop": list(self.drop),
                 "seed": self.seed, "bn_momentum": self.bn_momentum, "space": {n: p.describe() for n, p in self.space.items()}}
+
+
+def _all_layers(model):
+    """Every layer inside ``model``, nested models' layers included (public Keras API)."""
+    for layer in model.layers:
+        yield layer
+        if hasattr(layer, "layers"):
+            yield from _all_layers(layer)
 
 
 class HyperFNN(ZooHyperModel):

@@ -3,7 +3,8 @@
 Files written by :func:`write_report` into the job directory:
 
 * ``report.json``: best hyperparameters, test metrics, objective, timing and
-  worker per trial, strategy, library versions.
+  worker per trial, strategy, library versions; strict JSON (a non-finite number
+  is written as ``null`` and listed under ``"non_finite_values"``).
 * ``trials.csv``: one row per trial (id, status, objective, seconds, worker,
   attempts, then one column per hyperparameter).
 * ``best_model.keras``: the best model (reload with ``keras.saving.load_model``).
@@ -19,7 +20,7 @@ import math
 import os
 import platform
 
-from zoo.io import write_json
+from zoo.io import NON_FINITE_KEY, jsonable, write_json
 from zoo.plots import pyplot, save_figure
 
 logger = logging.getLogger("tuning.report")
@@ -39,11 +40,19 @@ def _versions() -> dict:
 
 def build_report(result, *, algorithm, strategy, search_seconds, dataset, workers=0,
                  tuned=None, model=None) -> dict:
-    """The JSON-ready report of ``result`` (a :class:`tuning.search.SearchResult`)."""
+    """The report of ``result`` (a :class:`tuning.search.SearchResult`), as strict JSON.
+
+    Every value is a plain JSON type, and a non-finite number (a diverged trial's
+    test loss) is ``None``, listed under ``"non_finite_values"``: the dict equals
+    what ``report.json`` holds.
+
+    Returns:
+        The report dict (see the module docstring).
+    """
     from zoo.distribute import describe
 
     workers_used = sorted({t["worker"] for t in result.trials if t.get("worker")})
-    return {
+    report = {
         "model": model,
         "dataset": dataset,
         "algorithm": algorithm,
@@ -62,6 +71,11 @@ def build_report(result, *, algorithm, strategy, search_seconds, dataset, worker
         "strategy": describe(strategy) if strategy is not None else "default",
         "versions": _versions(),
     }
+    notes: list = []
+    report = jsonable(report, notes=notes)
+    if notes:
+        report[NON_FINITE_KEY] = notes
+    return report
 
 
 def write_trials_csv(trials, path) -> None:

@@ -44,7 +44,11 @@ def test_zoo_tune_short_hyperband_prints_progress_table_and_metrics(tmp_path, ca
 @pytest.mark.parametrize("argv, message", [
     (["tune", "cnn", "--algorithm", "simulated"], "unknown algorithm='simulated'"),
     (["tune", "resnet"], "unknown model 'resnet'"),
-    (["tune", "cnn", "--max-trials", "0", "--algorithm", "random"], "--max-trials must be >= 1"),
+    (["tune", "cnn", "--max-trials", "0", "--algorithm", "random"],
+     "`max_trials` must be an int >= 1, received max_trials=0"),
+    (["tune", "cnn", "--factor", "1"], "`factor` must be an int >= 2, received factor=1"),
+    (["tune", "cnn", "--algorithm", "random", "--factor", "3"],
+     "`factor` does not apply to algorithm='random'"),
     (["tune", "cnn", "--fixed", "dropout=0.95"], "fixed['dropout']=0.95 is outside the range"),
     (["tune", "cnn", "--objective", "val_f1"], "does not report objective 'val_f1'"),
     (["tune", "cnn", "--role", "worker", "--oracle", "127.0.0.1:9"],
@@ -55,3 +59,79 @@ def test_user_errors_are_one_line_with_exit_code_2(tmp_path, capsys, argv, messa
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("zoo: error: ") and message in err[-1]
+
+
+def _tune_parser():
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="zoo tune")
+    cli.add_arguments(parser)
+    return parser
+
+
+def _default_shown(help_text, flag):
+    """The text of ``(default: ...)`` in the help of ``flag``, or None."""
+    options = help_text.split(" options: ", 1)[1]
+    flags = ["--data", *[f for f, _, _ in cli.OPTIONS], "--top"]
+    start = options.index(f" {flag} ")
+    later = flags[flags.index(flag) + 1:]
+    end = options.index(f" {later[0]} ", start) if later else len(options)
+    entry = options[start:end]
+    if "(default: " not in entry:
+        return None
+    return entry.split("(default: ", 1)[1].rsplit(")", 1)[0]
+
+
+def test_help_shows_the_defaults_the_code_uses():
+    from dataclasses import fields
+
+    from tuning.config import ALGORITHM_ONLY, ALGORITHM_SETTINGS, ALGORITHMS, SearchConfig
+
+    parser = _tune_parser()
+    text = " ".join(parser.format_help().split())
+    declared = {f.name: f.default for f in fields(SearchConfig)}
+    checked = 0
+    for flag, name, kwargs in cli.OPTIONS:
+        default, shown = parser.get_default(name), _default_shown(text, flag)
+        if kwargs.get("action") in ("append", "store_true"):
+            assert not default and not declared[name], name  # nothing given: the config's
+            assert shown is None, name
+            continue
+        assert default == ("none" if declared[name] is False else declared[name]), name
+        assert shown, f"{flag} shows no default"
+        for algorithm in ALGORITHMS:
+            if name in ALGORITHM_ONLY and name not in ALGORITHM_SETTINGS[algorithm]:
+                continue
+            used = getattr(SearchConfig(algorithm=algorithm) if name != "algorithm"
+                           else SearchConfig(), name)
+            if used is not None:
+                assert ("none" if used is False else str(used)) in shown, (flag, algorithm)
+                checked += 1
+    assert checked >= 25
+    assert _default_shown(text, "--max-epochs") == "10 for random, bayesian, grid; 27 for hyperband"
+    assert _default_shown(text, "--data") == "digits"
+
+
+def test_no_option_given_is_the_configs_defaults():
+    from tuning.config import SearchConfig
+
+    args = _tune_parser().parse_args(["cnn"])
+    assert SearchConfig(**cli.settings(args)) == SearchConfig()
+    args = _tune_parser().parse_args(["cnn", "--fixed", "units=64", "--range", "filters=16,32",
+                                      "--drop", "schedule", "--refit", "none", "--factor", "4"])
+    config = SearchConfig(**cli.settings(args))
+    assert (config.fixed, config.ranges, config.drop, config.refit, config.factor) == (
+        {"units": 64}, {"filters": [16, 32]}, ("schedule",), False, 4)
+
+
+def test_the_tune_command_line_loads_without_keras():
+    import subprocess
+    import sys
+
+    code = ("import sys, argparse; import tuning.cli as c; c.add_arguments(argparse.ArgumentParser())"
+            "; import tuning; tuning.SearchConfig(algorithm='random')"
+            "; heavy = [m for m in ('keras', 'tensorflow', 'keras_tuner') if m in sys.modules]"
+            "; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         check=True).stdout
+    assert out.strip() == "[]"

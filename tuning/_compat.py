@@ -1,0 +1,198 @@
+"""Every access to keras-tuner's private parts, in one module.
+
+keras-tuner has no public API for what the zoo's tuners change: the clean-up
+before each trial's build, building a model without Hyperband's checkpoint
+reload, handing a dead worker's trial back to the queue, serving the oracle from
+a process that also watches its workers. This module reaches into keras-tuner's
+internals for those, each in one named function or in :class:`TunerInternals`,
+written against keras-tuner :data:`KERAS_TUNER_VERSION` (the version
+``setup.cfg`` pins). :data:`INTERNALS` lists them;
+``tests/tuning/test_compat.py`` checks each one (it exists, with the signature
+or attributes the zoo relies on; the code copied from keras-tuner still matches
+keras-tuner's own) and fails naming the internal and this version when an
+upgrade breaks it. Nothing else in the package touches keras-tuner's private parts.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import keras_tuner as kt
+from keras_tuner.src.engine import tuner as _tuner_module
+
+#: The keras-tuner version this module was written and checked against.
+KERAS_TUNER_VERSION = "1.4.8"
+
+#: The private keras-tuner names used here -> the signature the zoo relies on
+#: (``None``: an attribute, checked on a real instance by the tests).
+INTERNALS = {
+    "keras_tuner.src.engine.tuner.Tuner._try_build": "(self, hp)",
+    "keras_tuner.src.engine.tuner.Tuner._build_hypermodel": "(self, hp)",
+    "keras_tuner.src.engine.tuner.Tuner._get_checkpoint_fname": "(self, trial_id)",
+    "keras_tuner.src.engine.tuner.maybe_compute_model_size": "(model)",
+    "keras_tuner.src.engine.base_tuner.BaseTuner._populate_initial_space": "(self)",
+    "keras_tuner.src.engine.base_tuner.BaseTuner._is_worker": "(self)",
+    "keras_tuner.src.tuners.hyperband.Hyperband._build_hypermodel": "(self, hp)",
+    "keras_tuner.src.distribute.oracle_chief.OracleServicer": "(oracle)",
+    "keras_tuner.src.distribute.oracle_chief.exit_chief": "(*args, **kwargs)",  # synchronized(oracle)
+    "keras_tuner.src.protos.get_service_grpc": "()",
+    "Oracle.ongoing_trials": None,
+    "Oracle.tuner_ids": None,
+    "Oracle.end_order": None,
+    "Oracle._retry_queue": None,
+    "Oracle.max_trials": None,
+    "OracleServicer.stop_triggered": None,
+}
+
+#: keras-tuner code copied here -> a digest of its syntax tree in keras-tuner
+#: KERAS_TUNER_VERSION (comments and layout aside): if keras-tuner's changes, so must the copy.
+COPIED = {
+    "keras_tuner.src.engine.tuner.Tuner._try_build": "30fa96489f681d9a",
+}
+
+#: Hyperparameters Hyperband adds to a trial that continues a parent trial.
+PARENT_TRIAL = "tuner/trial_id"
+INITIAL_EPOCH = "tuner/initial_epoch"
+TRIAL_EPOCHS = "tuner/epochs"
+
+
+class TunerInternals:
+    """keras-tuner's private tuner methods that the zoo overrides, behind named hooks.
+
+    Put it before the keras-tuner class in the bases. The hooks: :meth:`zoo_clean_up`
+    (what runs before each build: keras-tuner's ``clear_session`` and ``gc.collect``)
+    and :meth:`zoo_build_model` (the tuner class's own build). A worker of a
+    distributed search also skips discovering the search space, which it gets from
+    the chief's oracle.
+    """
+
+    def _try_build(self, hp):
+        # keras-tuner 1.4.8's Tuner._try_build, its clean-up moved to zoo_clean_up
+        # (tests/tuning/test_compat.py checks that keras-tuner's has not changed).
+        import keras
+
+        self.zoo_clean_up()
+        model = self._build_hypermodel(hp)
+        if not isinstance(model, keras.Model):
+            raise kt.errors.FatalTypeError(
+                "Expected the model-building function, or HyperModel.build() to return a "
+                f"valid Keras Model instance. Received: {model} of type {type(model)}.")
+        size = _tuner_module.maybe_compute_model_size(model)
+        if self.max_model_size and size > self.max_model_size:
+            raise kt.errors.FailedTrialError(f"Oversized model: {size} parameters. Skip model.")
+        return model
+
+    def zoo_clean_up(self):
+        """Before each build: keras-tuner's own clean-up."""
+        import keras
+
+        keras.backend.clear_session()
+        gc.collect()
+
+    def _build_hypermodel(self, hp):
+        return self.zoo_build_model(hp)
+
+    def zoo_build_model(self, hp):
+        """Build the model of ``hp`` the tuner class's way (Hyperband: with the parent's
+        checkpoint loaded)."""
+        return super()._build_hypermodel(hp)
+
+    def _populate_initial_space(self):
+        # A worker takes every trial's hyperparameters from the chief's oracle, so
+        # building the hypermodel to discover the space (twice with a conditional
+        # hyperparameter) would only delay its first trial.
+        if self._is_worker():
+            return
+        super()._populate_initial_space()
+
+
+def build_model(tuner, hp):
+    """Build (and check) the model of ``hp`` the way a trial does, outside a trial."""
+    return tuner._try_build(hp)
+
+
+def build_fresh_model(tuner, hp):
+    """keras-tuner's plain build of ``hp`` (under the tuner's strategy), without the
+    checkpoint of a parent trial that Hyperband's own build loads."""
+    return _tuner_module.Tuner._build_hypermodel(tuner, hp)
+
+
+def checkpoint_path(tuner, trial_id) -> str:
+    """The file of ``trial_id``'s best-epoch weights in the tuner's project."""
+    return tuner._get_checkpoint_fname(trial_id)
+
+
+def trials_ended(oracle) -> int:
+    """How many trials the oracle has seen end."""
+    return len(oracle.end_order)
+
+
+def cap_trials(oracle, max_trials) -> None:
+    """Stop handing out trials after ``max_trials`` (Hyperband has no such argument)."""
+    oracle.max_trials = max_trials
+
+
+def nothing_left(oracle) -> bool:
+    """Whether a trial-capped search has nothing left to hand out or wait for."""
+    return bool(oracle.max_trials and len(oracle.trials) >= oracle.max_trials
+                and not oracle.ongoing_trials and not oracle._retry_queue)
+
+
+def _requeue(oracle, tuner_id):
+    trial = oracle.ongoing_trials.pop(tuner_id, None)
+    oracle.tuner_ids.discard(tuner_id)
+    if trial is not None:
+        oracle._retry_queue.append(trial.trial_id)
+        oracle.save()
+    return trial
+
+
+def requeue_trial_of(oracle, tuner_id):
+    """Put the trial of a dead worker ``tuner_id`` back in the queue; return it or ``None``.
+
+    The oracle also forgets the worker, so the chief does not wait for it.
+    """
+    return kt.synchronized(_requeue)(oracle, tuner_id)
+
+
+def forget_tuner(oracle, tuner_id) -> None:
+    """Stop waiting for worker ``tuner_id`` (it left after its share of trials)."""
+    oracle.tuner_ids.discard(tuner_id)
+
+
+def start_oracle_server(oracle, host, port):
+    """Serve ``oracle`` over gRPC on ``host:port``; return ``(server, servicer, bound_port)``.
+
+    Raises:
+        ValueError: the address cannot be bound.
+    """
+    from concurrent import futures
+
+    import grpc
+    from keras_tuner.src import protos
+    from keras_tuner.src.distribute.oracle_chief import OracleServicer
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    servicer = OracleServicer(oracle)
+    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
+    try:
+        bound = server.add_insecure_port(f"{host}:{port}")
+    except RuntimeError:
+        bound = 0
+    if not bound:
+        raise ValueError(f"the tuning chief cannot listen on {host}:{port} (address in use or "
+                         "not an address of this machine); pick another --oracle HOST:PORT")
+    server.start()
+    return server, servicer, bound
+
+
+def search_over(oracle, servicer) -> bool:
+    """Whether the served search is over: stopped, no trial running, no worker left."""
+    from keras_tuner.src.distribute.oracle_chief import exit_chief
+
+    return servicer.stop_triggered and exit_chief(oracle)
+
+
+def stop_serving(servicer) -> None:
+    """Tell workers asking for trials that the search is over."""
+    servicer.stop_triggered = True

@@ -1,0 +1,123 @@
+"""The final model of a search: refit on train+val, retrain on train, or the best checkpoint.
+
+Once the validation split has chosen the hyperparameters, it is more useful as
+training data (scikit-learn's ``refit=True``). :func:`final_model` builds the
+model ``SearchConfig.refit`` asks for:
+
+* ``"train+val"``: the best hyperparameters trained afresh on the training and
+  validation splits together for the best trial's best epoch count
+  (:func:`best_epochs`); no early stopping, no data is left to stop on;
+* ``"train"``: the best hyperparameters retrained on the training split with
+  early stopping on the validation split (:func:`retrain`);
+* ``False``: the best trial's own model, reloaded from its best-epoch checkpoint
+  (:func:`best_checkpoint`; retrained when the checkpoint is on another machine).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+
+import numpy as np
+
+from tuning import _compat
+
+logger = logging.getLogger("tuning.refit")
+
+
+def final_model(tuner, best, job):
+    """Build the final model of a finished search the way ``job.config.refit`` says.
+
+    Args:
+        tuner: The search's tuner.
+        best: The best keras-tuner ``Trial``.
+        job: The :class:`tuning.job.Job`.
+
+    Returns:
+        ``(model, info)``: the model and ``{"mode": ..., "seconds": ..., "epochs"
+        and "samples" where trained}``.
+
+    Example:
+        >>> model, info = final_model(tuner, tuner.oracle.get_best_trials(1)[0], job)
+        >>> info["mode"]
+        'train+val'
+    """
+    started = time.time()
+    refit = job.config.refit
+    if refit == "train+val":
+        model, info = refit_on_train_and_val(tuner, best, job)
+    elif refit == "train":
+        model = retrain(tuner, best, job)
+        info = {"mode": "train", "samples": len(job.dataset.x_train)}
+    else:
+        model = best_checkpoint(tuner, best, job)
+        info = {"mode": False}
+    info["seconds"] = time.time() - started
+    return model, info
+
+
+def best_checkpoint(tuner, best, job):
+    """The best trial's model: its best-epoch checkpoint, or retrained when missing."""
+    if os.path.exists(_compat.checkpoint_path(tuner, best.trial_id)):
+        with warnings.catch_warnings():  # the checkpoint's optimizer slots are not needed
+            warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+            return tuner.load_model(best)
+    logger.info("checkpoint of trial %s not on this machine: retraining it", best.trial_id)
+    return retrain(tuner, best, job)
+
+
+def best_epochs(best, job) -> int:
+    """Epochs the best trial's model trained to reach its best score.
+
+    keras-tuner counts ``best_step`` from the start of the trial's own ``fit``; a
+    Hyperband trial that continues an earlier one starts at ``tuner/initial_epoch``
+    from that trial's weights, so those epochs count too.
+    """
+    values = best.hyperparameters.values
+    if best.best_step is None:
+        return int(values.get(_compat.TRIAL_EPOCHS, job.config.max_epochs))
+    return int(values.get(_compat.INITIAL_EPOCH, 0)) + int(best.best_step) + 1
+
+
+def refit_on_train_and_val(tuner, best, job):
+    """Train the best hyperparameters on train+validation for the best trial's epochs.
+
+    Returns:
+        ``(model, {"mode": "train+val", "epochs": ..., "samples": ...})``.
+    """
+    data = job.dataset
+    x = np.concatenate([data.x_train, data.x_val])
+    y = np.concatenate([data.y_train, data.y_val])
+    epochs = best_epochs(best, job)
+    hypermodel = tuner.hypermodel
+    # The schedules decay per step: give them the refit's steps per epoch.
+    train_size = getattr(hypermodel, "train_size", None)
+    if train_size is not None:
+        hypermodel.train_size = len(x)
+    try:
+        model = _compat.build_model(tuner, best.hyperparameters)
+        hypermodel.fit(best.hyperparameters, model, x, y, epochs=epochs, verbose=0)
+    finally:
+        if train_size is not None:
+            hypermodel.train_size = train_size
+    logger.info("refit trial %s's hyperparameters on train+val (%d samples) for %d epochs",
+                best.trial_id, len(x), epochs)
+    return model, {"mode": "train+val", "epochs": epochs, "samples": int(len(x))}
+
+
+def retrain(tuner, best, job):
+    """Retrain the best hyperparameters on the training split, early stopping on validation."""
+    import keras
+
+    model = _compat.build_model(tuner, best.hyperparameters)
+    data = job.dataset
+    epochs = best.hyperparameters.values.get(_compat.TRIAL_EPOCHS, job.config.max_epochs)
+    stop = keras.callbacks.EarlyStopping(monitor=job.config.objective_name,
+                                         patience=job.config.patience, restore_best_weights=True,
+                                         mode=tuner.oracle.objective.direction)
+    tuner.hypermodel.fit(best.hyperparameters, model, data.x_train, data.y_train,
+                         validation_data=(data.x_val, data.y_val), epochs=epochs,
+                         callbacks=[stop], verbose=0)
+    return model
