@@ -74,16 +74,16 @@ DECISIONS = [
             "`compile_kwargs={'steps_per_execution': 8}` for small dense models"},
     {"default": "Hyperband continues parent trials' compiled models (`make_tuner(..., "
                 "reuse_models=True)`) instead of keras-tuner's rebuild",
-     "where": "tuning/tuners.py, `ParentModelCache`", "row": 4,
+     "where": "tuning/reuse.py, `ParentModelCache`", "row": 4,
      "results": ["hyperband: tuner overhead (time outside fit)"],
      "why": "with the rebuild, tracing was 55.0% of a Hyperband search's time and the "
             "overhead outside fit 10.1% (full run of 2026-11-23T13:07, under load); the trial "
-            "scores are identical (tests/tuning/test_tuners.py), and the default `zoo tune cnn "
+            "scores are identical (tests/tuning/test_reuse.py), and the default `zoo tune cnn "
             "--data digits --algorithm hyperband` went from 2:00 to 1:25 end to end, same "
             "99.63%"},
     {"default": "one full garbage collection per trial only while collections stay under 0.5% "
                 "of the search's time (keras-tuner: two per trial)",
-     "where": "tuning/tuners.py, `GC_BUDGET`", "row": 4,
+     "where": "tuning/cleanup.py, `GC_BUDGET`", "row": 4,
      "results": ["hyperband: tuner overhead (time outside fit)",
                  "random: tuner overhead (time outside fit)"],
      "why": "each full collection cost 0.1-0.25 s with TensorFlow loaded: about 8% of a "
@@ -104,7 +104,7 @@ DECISIONS = [
             "(tests/zoo/test_training_state.py); it is most of a 1-epoch Hyperband trial"},
     {"default": "tuning trials keep TensorFlow's eager kernel cache across the per-trial "
                 "seeding and `clear_session` (flushed with the budgeted garbage collections)",
-     "where": "zoo/_tf.py `eager_kernels_kept`; tuning/hypermodels.py, tuning/tuners.py",
+     "where": "zoo/backend/tensorflow.py `eager_kernels_kept`; tuning/hypermodels.py, tuning/cleanup.py",
      "row": 4, "results": ["hyperband: tuner overhead (time outside fit)"],
      "why": "`tf.random.set_seed` and `clear_session` flush the cache, after which every eager "
             "op instantiates its kernel again: a variable cost 0.7 ms instead of 0.13 ms, and "
@@ -119,7 +119,7 @@ DECISIONS = [
             "the same distribution of shifts and exact gradients (tests/zoo/test_dcgan.py)"},
     {"default": "the tuners unregister the `tf.custom_gradient` functions earlier trials' "
                 "train steps registered, before each trial",
-     "where": "zoo/_tf.py `drop_custom_gradients`; tuning/tuners.py", "row": 6,
+     "where": "zoo/backend/tensorflow.py `drop_custom_gradients`; tuning/cleanup.py", "row": 6,
      "results": ["peak RSS 30 trials / 5 trials",
                  "RSS growth per trial (second half of the long search)"],
      "why": "TensorFlow's gradient registry kept every trial's traced graph alive: a 30-trial "
@@ -158,7 +158,7 @@ INTERPRETATION = [
     "3.5 s, so over 5 seeds the median ratio is about 1.4x; within 60 s Hyperband reached 99% "
     "in all 5 searches, random search in 2. "
     "The zoo's Hyperband no longer rebuilds and re-traces the models it continues "
-    "(`tuning.tuners.ParentModelCache`), traces each new model's train step once instead of "
+    "(`tuning.reuse.ParentModelCache`), traces each new model's train step once instead of "
     "twice (`zoo.build_training_state`), keeps TensorFlow's kernel cache between trials and "
     "collects garbage on a 0.5% budget, but tracing every new model stays. The overhead figure "
     "counts everything outside `model.fit` (building and compiling new models, reloading "
