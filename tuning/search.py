@@ -19,24 +19,17 @@ search stops at the same budget; ``overwrite=True`` starts afresh.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-from tuning.config import DEFAULT_DATA, SearchConfig, objective_names
+from tuning.config import DEFAULT_DATA, SearchConfig, objective_names, unknown_setting
 from tuning.job import Job, TrialClock, trial_row
 from zoo.io import jsonable
 
 logger = logging.getLogger("tuning.search")
-
-#: Settings that ``run_search`` takes as arguments of its own, not in ``tuner_kwargs``.
-_OWN = ("max_trials", "max_epochs", "factor", "objective", "directory", "project_name", "seed",
-        "strategy", "overwrite", "executions_per_trial")
-#: What ``tuner_kwargs`` may hold: the other tuner settings.
-_TUNER_KWARGS = ("hyperband_iterations", "reuse_models", "num_initial_points", "alpha", "beta",
-                 "max_retries_per_trial", "max_consecutive_failed_trials", "hyperparameters",
-                 "tune_new_entries", "allow_new_entries", "max_model_size")
 
 _D = SearchConfig  # the defaults of run_search's signature are SearchConfig's
 
@@ -206,16 +199,16 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
 
 
 def _tuner_settings(fn, tuner_kwargs) -> dict:
-    """The settings in ``tuner_kwargs``, refusing those run_search takes itself."""
+    """The settings in ``tuner_kwargs``: those of SearchConfig that are no argument here."""
     settings = dict(tuner_kwargs or {})
+    own = inspect.signature(run_search).parameters
+    accepted = [f.name for f in fields(SearchConfig) if f.init and f.name not in own]
     for name in settings:
-        if name in _OWN:
+        if name in own:
             raise TypeError(f"{fn}: give `{name}` as run_search's own argument, not in "
                             "`tuner_kwargs`")
-        if name not in _TUNER_KWARGS:
-            from tuning.config import unknown_setting
-
-            raise TypeError(unknown_setting(f"{fn}: tuner_kwargs", name, _TUNER_KWARGS))
+        if name not in accepted:
+            raise TypeError(unknown_setting(f"{fn}: tuner_kwargs", name, accepted))
     return settings
 
 
