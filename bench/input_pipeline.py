@@ -16,7 +16,7 @@ Run alone: ``python -m bench.input_pipeline [--quick]``.
 
 from __future__ import annotations
 
-from bench._timing import compare, paired, summary, timed
+from bench._timing import compare, paired, timed
 from bench.factory_overhead import BATCH_SIZE, EPOCHS_PER_CALL, SIZES, data, epoch_throughput
 
 TITLE = "Input pipeline and compilation (samples/s, zoo models, CPU)"
@@ -107,11 +107,6 @@ def run(quick: bool = False, *, smoke: bool = False, families=("fnn", "cnn", "ls
 
 def _warm_note(first_epochs: dict) -> str:
     return "first epoch " + ", ".join(f"{k} {v:.2f}s" for k, v in first_epochs.items())
-
-
-def summarize_defaults(result: dict) -> dict:
-    """``{comparison name: median ratio}`` for the defaults discussion in BENCHMARKS.md."""
-    return {r["name"]: summary([r["ratio"]["median"]])["median"] for r in result["results"]}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,27 +23,36 @@ __version__ = "0.2.0"
 
 #: Submodules reachable as ``zoo.<name>``.
 _SUBMODULES = (
-    "backend", "callbacks", "compare", "data", "distribute", "fundamentals", "gan_callbacks",
-    "initializers", "io", "layers", "losses", "metrics", "models", "optimizers", "plots",
-    "precision", "registry", "schedules", "series", "tasks", "text", "training",
+    "backend", "callbacks", "compare", "data", "distribute", "gan", "initializers", "io",
+    "layers", "losses", "models", "optimizers", "plots", "precision", "registry", "schedules",
+    "series", "tasks", "teaching", "text", "training",
 )
+
+#: Old module names kept for user code: ``zoo.<old>`` imports the deprecation shim,
+#: which warns and re-exports from the new module named here.
+_DEPRECATED = {
+    "fundamentals": "zoo.teaching",
+    "gan_callbacks": "zoo.gan.callbacks",
+    "metrics": "zoo.gan.quality",
+}
 
 #: Public functions and classes: name -> the module that defines it.
 _ATTRIBUTES = {
-    "DCGAN": "zoo.models",
-    "GANSampleGrid": "zoo.gan_callbacks",
-    "build_bilstm": "zoo.models",
-    "build_cnn": "zoo.models",
-    "build_dcgan": "zoo.models",
-    "build_discriminator": "zoo.models.dcgan",
-    "build_fnn": "zoo.models",
-    "build_generator": "zoo.models.dcgan",
-    "build_gru": "zoo.models",
-    "build_lstm": "zoo.models",
+    "DCGAN": "zoo.gan.model",
+    "GANSampleGrid": "zoo.gan.callbacks",
+    "build_bilstm": "zoo.models.rnn",
+    "build_cnn": "zoo.models.cnn",
+    "build_dcgan": "zoo.gan.builders",
+    "build_discriminator": "zoo.gan.builders",
+    "build_fnn": "zoo.models.fnn",
+    "build_generator": "zoo.gan.builders",
+    "build_gru": "zoo.models.rnn",
+    "build_lstm": "zoo.models.rnn",
     "build_optimizer": "zoo.optimizers",
-    "build_training_state": "zoo.models",
+    "build_training_state": "zoo.models.training_state",
     "create_model": "zoo.registry",
     "default_callbacks": "zoo.callbacks",
+    "generate": "zoo.gan.job",
     "get_schedule": "zoo.schedules",
     "get_spec": "zoo.registry",
     "list_models": "zoo.registry",
@@ -52,20 +61,20 @@ _ATTRIBUTES = {
 }
 
 #: Modules defining Keras-serializable classes (``package="zoo"``).
-_SERIALIZABLE = ("zoo.losses", "zoo.schedules", "zoo.callbacks", "zoo.models",
-                 "zoo.gan_callbacks")
+_SERIALIZABLE = ("zoo.losses", "zoo.schedules", "zoo.callbacks", "zoo.gan.model",
+                 "zoo.gan.callbacks")
 
 __all__ = sorted((*_SUBMODULES, *_ATTRIBUTES, "__version__"))
 
 # Modules that need no Keras: importing them never imports a backend.
-_LIGHT = frozenset({"backend", "io", "registry", "tasks"})
+_LIGHT = frozenset({"backend", "io", "registry", "tasks", "teaching"})
 
 
 def __getattr__(name: str):
     if name in _ATTRIBUTES:
         _keras_ready()
         value = getattr(importlib.import_module(_ATTRIBUTES[name]), name)
-    elif name in _SUBMODULES:
+    elif name in _SUBMODULES or name in _DEPRECATED:
         if name not in _LIGHT:
             _keras_ready()
         value = importlib.import_module(f"zoo.{name}")
@@ -108,6 +117,7 @@ if TYPE_CHECKING:  # what static tools and IDEs see
         compare,
         data,
         distribute,
+        gan,
         initializers,
         io,
         layers,
@@ -120,22 +130,19 @@ if TYPE_CHECKING:  # what static tools and IDEs see
         schedules,
         series,
         tasks,
+        teaching,
         text,
         training,
     )
     from zoo.callbacks import default_callbacks  # noqa: F401
-    from zoo.gan_callbacks import GANSampleGrid  # noqa: F401
-    from zoo.models import (  # noqa: F401
-        DCGAN,
-        build_bilstm,
-        build_cnn,
-        build_dcgan,
-        build_fnn,
-        build_gru,
-        build_lstm,
-        build_training_state,
-    )
-    from zoo.models.dcgan import build_discriminator, build_generator  # noqa: F401
+    from zoo.gan.builders import build_dcgan, build_discriminator, build_generator  # noqa: F401
+    from zoo.gan.callbacks import GANSampleGrid  # noqa: F401
+    from zoo.gan.job import generate  # noqa: F401
+    from zoo.gan.model import DCGAN  # noqa: F401
+    from zoo.models.cnn import build_cnn  # noqa: F401
+    from zoo.models.fnn import build_fnn  # noqa: F401
+    from zoo.models.rnn import build_bilstm, build_gru, build_lstm  # noqa: F401
+    from zoo.models.training_state import build_training_state  # noqa: F401
     from zoo.optimizers import build_optimizer  # noqa: F401
     from zoo.registry import create_model, get_spec, list_models, register_model  # noqa: F401
     from zoo.schedules import get_schedule  # noqa: F401

@@ -1,7 +1,7 @@
 """Time-series forecasting data: a synthetic seasonal series and leak-free windows.
 
 :func:`make_windows` turns any univariate or multivariate array (yours, or the
-synthetic one from :func:`load_series`, also ``zoo.data.load("series")``) into
+synthetic one from :func:`synthetic_series`, windowed by ``zoo.data.load("series")``) into
 ``(past window, future values)`` pairs for a sequence model, split by time into
 train/validation/test so that no window of one split touches a time step of
 another, and standardised with training statistics only. :func:`naive_forecast`
@@ -111,7 +111,7 @@ def make_windows(series, past: int, future: int, stride: int = 1, *, target_colu
         >>> ds.x_train.shape, ds.y_test.shape
         ((301, 20, 1), (76, 5))
     """
-    from zoo.data import Dataset
+    from zoo.data.dataset import Dataset
 
     fn = "make_windows"
     past = check_positive_int(fn, "past", past)
@@ -282,35 +282,8 @@ def synthetic_series(length: int = 3000, *, periods=(24, 168), amplitudes=(1.0, 
     return y + rng.normal(0.0, noise, size=length)
 
 
-def load_series(*, length: int = 3000, past: int = 48, future: int = 12, stride: int = 1,
-                periods=(24, 168), amplitudes=(1.0, 0.5), trend: float = 0.0005,
-                noise: float = 0.2, val_size: float = 0.15, test_size: float = 0.15,
-                seed: int = 0):
-    """The synthetic series as forecasting windows (``zoo.data.load("series")``).
-
-    :func:`synthetic_series` windowed by :func:`make_windows`: with the defaults, 3000
-    hourly-like steps with daily (24) and weekly (168) seasons, a trend and noise, 48
-    past steps in and the next 12 out.
-
-    Args:
-        length, periods, amplitudes, trend, noise, seed: As in :func:`synthetic_series`.
-        past, future, stride, val_size, test_size: As in :func:`make_windows`.
-
-    Returns:
-        A :class:`zoo.data.Dataset` named ``"series"`` (see :func:`make_windows`); its
-        ``meta`` adds ``series`` (the raw values) and ``periods``.
-
-    Raises:
-        ValueError, TypeError: bad arguments.
-
-    Example:
-        >>> ds = load_series(past=24, future=6)
-        >>> ds.model_kwargs()["num_outputs"]
-        6
-    """
-    values = synthetic_series(length, periods=periods, amplitudes=amplitudes, trend=trend,
-                              noise=noise, seed=seed)
-    ds = make_windows(values, past, future, stride, val_size=val_size, test_size=test_size,
-                      name="series")
-    ds.meta.update({"series": values, "periods": tuple(periods)})
-    return ds
+def __getattr__(name: str):
+    if name == "load_series":  # moved with the other data-set loaders
+        raise AttributeError("zoo.series.load_series moved to zoo.data.builtin.load_series; load "
+                             "the series data set with zoo.data.load('series', ...)")
+    raise AttributeError(f"module 'zoo.series' has no attribute {name!r}")

@@ -88,8 +88,3 @@ def default_metrics(task: str) -> list:
         ]
     return [keras.metrics.MeanAbsoluteError(name="mae"),
             keras.metrics.RootMeanSquaredError(name="rmse")]
-
-
-def primary_metric(task: str) -> tuple[str, str]:
-    """The metric that best summarises a model for ``task`` and its direction."""
-    return ("accuracy", "max") if task in ("binary", "multiclass", "multilabel") else ("mae", "min")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoo import initializers
 from zoo._validate import check_bool, check_fraction, check_number, check_positive_int
 from zoo.layers import check_activation
-from zoo.models._compile import check_compile_args, compile_model
+from zoo.models.compile import check_compile_args, compile_model
 
 
 def check_common(fn: str, *, activation, kernel_initializer, dropout, batch_norm, l2, seed,
@@ -51,10 +51,3 @@ def finish(inputs, outputs, *, name, compile, task, optimizer, learning_rate, lo
         compile_model(model, task=task, optimizer=optimizer, learning_rate=learning_rate,
                       loss=loss, metrics=metrics, **(compile_kwargs or {}))
     return model
-
-
-def precision_aware(factory):
-    """Add the ``mixed_precision=None`` argument to a factory (see ``zoo.precision``)."""
-    from zoo.precision import precision_aware as wrap
-
-    return wrap(factory)

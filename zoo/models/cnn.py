@@ -11,7 +11,8 @@ from zoo._validate import (
     check_shape,
 )
 from zoo.layers import conv_block, layer_seed
-from zoo.models._common import check_common, dense_head, finish, precision_aware
+from zoo.models._common import check_common, dense_head, finish
+from zoo.precision import precision_aware
 from zoo.registry import register_model
 
 PADDINGS = ("same", "valid")

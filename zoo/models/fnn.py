@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from zoo import tasks
 from zoo._validate import check_int_sequence, check_shape
-from zoo.models._common import check_common, dense_head, finish, precision_aware
+from zoo.models._common import check_common, dense_head, finish
+from zoo.precision import precision_aware
 from zoo.registry import register_model
 
 

@@ -12,7 +12,8 @@ from zoo._validate import (
     check_shape,
 )
 from zoo.layers import check_activation, layer_seed, regularizer
-from zoo.models._common import check_common, dense_head, finish, precision_aware
+from zoo.models._common import check_common, dense_head, finish
+from zoo.precision import precision_aware
 from zoo.registry import register_model
 
 CELLS = ("lstm", "gru", "simple_rnn")

@@ -1,4 +1,4 @@
-"""Data sets as seeded train/validation/test splits of numpy arrays.
+"""The built-in data sets: embedded, generated, and downloaded by ``keras.datasets``.
 
 Embedded (no download needed):
 
@@ -13,74 +13,33 @@ Embedded (no download needed):
 
 Downloaded on first use by ``keras.datasets`` (then cached in ``~/.keras/datasets``):
 ``mnist``, ``fashion_mnist``, ``cifar10``. Offline and uncached they raise
-:class:`DataUnavailableError` with one sentence saying so.
+:class:`~zoo.data.DataUnavailableError` with one sentence saying so.
+
+Built from the zoo's own modules: ``text`` (:func:`load_text`, next-character
+windows of the embedded corpus of :mod:`zoo.text`) and ``series`` (:func:`load_series`,
+forecasting windows of the synthetic series of :mod:`zoo.series`).
+
+:data:`BUILTIN` maps each name to its loader; :func:`zoo.data.load` looks them up.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import socket
-from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from zoo._validate import check_choice, check_number, check_positive_int, suggest
+from zoo._validate import check_choice, check_number, check_positive_int
+from zoo.data.dataset import Dataset, DataUnavailableError
+from zoo.series import make_windows, synthetic_series
+from zoo.text import TARGETS, VOCAB_FILE, CharVocabulary, load_corpus, make_text_windows
 
 logger = logging.getLogger("zoo.data")
 
+#: The representations of the image sets: images, flat vectors, or rows as time steps.
 REPRESENTATIONS = ("image", "flat", "sequence")
-
-
-class DataUnavailableError(RuntimeError):
-    """A data set that must be downloaded is neither reachable nor cached."""
-
-
-@dataclass
-class Dataset:
-    """Train/validation/test splits plus what a model needs to know about them.
-
-    Attributes:
-        name: Data set name.
-        x_train, y_train, x_val, y_val, x_test, y_test: numpy arrays.
-        task: The task the labels define (``zoo.tasks.TASKS``).
-        num_classes: Number of classes for classification, else ``None``.
-        meta: Extra facts (representation, outlier masks, class names...).
-    """
-
-    name: str
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    task: str
-    num_classes: int | None = None
-    meta: dict = field(default_factory=dict)
-
-    @property
-    def input_shape(self) -> tuple:
-        """Shape of one sample (batch axis excluded)."""
-        return tuple(self.x_train.shape[1:])
-
-    def model_kwargs(self) -> dict:
-        """The ``input_shape``/``task``/``num_classes`` arguments a factory needs.
-
-        Plus whatever the loader put in ``meta["model_kwargs"]`` (``vocab_size`` and
-        ``return_sequences`` for the character text).
-        """
-        kwargs = {"input_shape": self.input_shape, "task": self.task}
-        if self.task in ("multiclass", "multilabel"):
-            kwargs["num_classes"] = self.num_classes
-        if self.task == "regression" and self.y_train.ndim > 1:
-            kwargs["num_outputs"] = self.y_train.shape[1]
-        # A loader may add factory arguments (the text data's vocab_size...).
-        kwargs.update(self.meta.get("model_kwargs", {}))
-        return kwargs
-
-    def summary(self) -> str:
-        return (f"{self.name}: train {len(self.x_train)}, val {len(self.x_val)}, "
-                f"test {len(self.x_test)}, input {self.input_shape}, task {self.task}")
 
 
 def _split(x, y, *, seed, val_size, test_size, stratify):
@@ -240,145 +199,143 @@ def _from_arrays(name, x_train, y_train, x_test, y_test, *, representation, seed
                    meta={"representation": representation, "value_range": (0.0, 1.0)})
 
 
-_LOADERS = {
+# ----------------------------------------------------------------------------- text
+
+
+def load_text(*, window: int = 64, stride: int | None = None, target: str = "sequence",
+              max_chars: int | None = None, lowercase: bool = False, val_size: float = 0.1,
+              test_size: float = 0.1, seed: int = 0):
+    """The embedded text corpus as next-character windows (``zoo.data.load("text")``).
+
+    The corpus (:func:`zoo.text.load_corpus`, documents shuffled with ``seed``) is cut by
+    position: the first ``1 - val_size - test_size`` of the characters train, the next
+    ``val_size`` validate, the last ``test_size`` test. The vocabulary is fitted on
+    the training text only (characters first seen later map to the unknown id 0).
+
+    Args:
+        window: Characters per input window.
+        stride: Distance between window starts (see :func:`zoo.text.make_text_windows`).
+        target: ``"sequence"`` (``y`` is the window shifted by one; the model is built
+            with ``return_sequences=True``) or ``"last"`` (``y`` is the next character).
+        max_chars: Keep only the first ``max_chars`` characters of the corpus (faster
+            experiments); ``None`` keeps all.
+        lowercase: Lower-case the corpus (a smaller vocabulary).
+        val_size, test_size: Fractions of the characters for validation and test.
+        seed: Seed of the document order.
+
+    Returns:
+        A :class:`zoo.data.Dataset` named ``"text"``: ``x_*`` ``int32`` id windows
+        ``(n, window)``, ``y_*`` next-character ids (``(n, window)`` or ``(n,)``),
+        ``task="multiclass"``, ``num_classes=vocab.size``. ``meta`` holds ``vocab``
+        (the :class:`zoo.text.CharVocabulary`), ``texts`` (``{"train", "val", "test"}`` raw
+        split texts), ``window``, ``stride``, ``target``, ``model_kwargs`` (the
+        ``vocab_size`` and ``return_sequences`` that ``model_kwargs()`` adds for
+        :func:`zoo.build_lstm`) and ``on_save`` (writes ``vocab.json`` beside a saved
+        model; :func:`zoo.training.train` calls it).
+
+    Raises:
+        ValueError: a split too short for ``window``; bad arguments.
+
+    Example:
+        >>> ds = load_text(window=32, max_chars=50_000)
+        >>> ds.x_train.shape[1], ds.model_kwargs()["vocab_size"] == ds.num_classes
+        (32, True)
+    """
+    fn = "load('text')"
+    window = check_positive_int(fn, "window", window)
+    target = check_choice(fn, "target", target, TARGETS)
+    if stride is not None:
+        stride = check_positive_int(fn, "stride", stride)
+    if max_chars is not None:
+        max_chars = check_positive_int(fn, "max_chars", max_chars)
+    if not isinstance(lowercase, bool):
+        raise TypeError(f"{fn}: `lowercase` must be True or False, received {lowercase!r}")
+    val_size = check_number(fn, "val_size", val_size, low=0.0, high=0.5, low_inclusive=False)
+    test_size = check_number(fn, "test_size", test_size, low=0.0, high=0.5, low_inclusive=False)
+    check_positive_int(fn, "seed", seed, allow_zero=True)
+
+    corpus = load_corpus(seed=seed)
+    if lowercase:
+        corpus = corpus.lower()
+    if max_chars is not None:
+        corpus = corpus[:max_chars]
+    n = len(corpus)
+    n_test, n_val = int(round(n * test_size)), int(round(n * val_size))
+    n_train = n - n_val - n_test
+    texts = {"train": corpus[:n_train], "val": corpus[n_train:n_train + n_val],
+             "test": corpus[n_train + n_val:]}
+    for split, part in texts.items():
+        if len(part) < window + 1:
+            raise ValueError(f"{fn}: the {split} text has {len(part)} characters, too short "
+                             f"for window={window} (it needs at least {window + 1}); raise "
+                             f"`max_chars` or lower `window`")
+    vocab = CharVocabulary.fit(texts["train"])
+    arrays = {}
+    for split, part in texts.items():
+        arrays[split] = make_text_windows(vocab.encode(part), window, stride=stride, target=target)
+    stride = stride if stride is not None else (window if target == "sequence" else 1)
+    logger.info("text corpus: %d characters, vocabulary of %d, %d training windows",
+                n, vocab.size, len(arrays["train"][0]))
+
+    meta = {"vocab": vocab, "texts": texts, "window": window, "stride": stride,
+            "target": target, "on_save": functools.partial(_write_vocab, vocab),
+            "model_kwargs": {"vocab_size": vocab.size,
+                             "return_sequences": target == "sequence"}}
+    return Dataset("text", *arrays["train"], *arrays["val"], *arrays["test"],
+                   task="multiclass", num_classes=vocab.size, meta=meta)
+
+
+def _write_vocab(vocab: CharVocabulary, out_dir) -> dict:
+    """``Dataset.meta["on_save"]`` of the text data: ``vocab.json`` beside the model."""
+    return {"vocab": vocab.save(Path(out_dir) / VOCAB_FILE)}
+
+
+# ----------------------------------------------------------------------------- series
+
+
+def load_series(*, length: int = 3000, past: int = 48, future: int = 12, stride: int = 1,
+                periods=(24, 168), amplitudes=(1.0, 0.5), trend: float = 0.0005,
+                noise: float = 0.2, val_size: float = 0.15, test_size: float = 0.15,
+                seed: int = 0):
+    """The synthetic series as forecasting windows (``zoo.data.load("series")``).
+
+    :func:`zoo.series.synthetic_series` windowed by :func:`zoo.series.make_windows`:
+    with the defaults, 3000 hourly-like steps with daily (24) and weekly (168)
+    seasons, a trend and noise, 48 past steps in and the next 12 out.
+
+    Args:
+        length, periods, amplitudes, trend, noise, seed: As in
+            :func:`zoo.series.synthetic_series`.
+        past, future, stride, val_size, test_size: As in :func:`zoo.series.make_windows`.
+
+    Returns:
+        A :class:`zoo.data.Dataset` named ``"series"`` (see
+        :func:`zoo.series.make_windows`); its ``meta`` adds ``series`` (the raw values) and ``periods``.
+
+    Raises:
+        ValueError, TypeError: bad arguments.
+
+    Example:
+        >>> ds = load_series(past=24, future=6)
+        >>> ds.model_kwargs()["num_outputs"]
+        6
+    """
+    values = synthetic_series(length, periods=periods, amplitudes=amplitudes, trend=trend,
+                              noise=noise, seed=seed)
+    ds = make_windows(values, past, future, stride, val_size=val_size, test_size=test_size,
+                      name="series")
+    ds.meta.update({"series": values, "periods": tuple(periods)})
+    return ds
+
+
+#: Built-in data set name -> loader ``loader(**options) -> Dataset``.
+BUILTIN = {
     "digits": _load_digits,
     "classification": _load_classification,
     "regression": _load_regression,
-    "mnist": lambda **kw: _load_keras("mnist", **kw),
-    "fashion_mnist": lambda **kw: _load_keras("fashion_mnist", **kw),
-    "cifar10": lambda **kw: _load_keras("cifar10", **kw),
-    # Built in their own modules (character text and time series), imported on use.
-    "text": lambda **kw: __import__("zoo.text", fromlist=["load_text"]).load_text(**kw),
-    "series": lambda **kw: __import__("zoo.series", fromlist=["load_series"]).load_series(**kw),
+    "mnist": functools.partial(_load_keras, "mnist"),
+    "fashion_mnist": functools.partial(_load_keras, "fashion_mnist"),
+    "cifar10": functools.partial(_load_keras, "cifar10"),
+    "text": load_text,
+    "series": load_series,
 }
-
-
-def list_datasets() -> list[str]:
-    """Names :func:`load` accepts."""
-    return sorted(_LOADERS)
-
-
-def register_dataset(name: str, loader) -> None:
-    """Add a loader ``loader(**options) -> Dataset`` under ``name``.
-
-    Raises:
-        ValueError: ``name`` is already taken.
-    """
-    if name in _LOADERS:
-        raise ValueError(f"register_dataset: a data set named {name!r} already exists")
-    _LOADERS[name] = loader
-
-
-def load(name: str, **options) -> Dataset:
-    """Load data set ``name`` as seeded train/validation/test splits.
-
-    Args:
-        name: One of :func:`list_datasets` (``digits``, ``classification``,
-            ``regression``, ``mnist``, ``fashion_mnist``, ``cifar10``...).
-        **options: Loader options: ``seed`` (default 0), ``val_size``, ``test_size``;
-            for images ``representation`` (``"image"``, ``"flat"``, ``"sequence"``) and,
-            for digits, ``image_size``; for ``classification`` ``n_samples``,
-            ``n_features``, ``n_classes``, ``weights``; for ``regression`` ``noise``,
-            ``outlier_fraction``, ``outlier_scale``.
-
-    Returns:
-        A :class:`Dataset`.
-
-    Raises:
-        ValueError: unknown data set or a bad option value.
-        TypeError: an option the loader does not take.
-        DataUnavailableError: a download-only data set is offline and not cached.
-
-    Example:
-        >>> ds = load("digits", representation="flat", seed=0)
-        >>> ds.input_shape, ds.num_classes
-        ((64,), 10)
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"load: data set `name` must be a string, received {name!r}")
-    if name not in _LOADERS:
-        raise ValueError(f"load: unknown data set {name!r}; available: "
-                         f"{', '.join(list_datasets())}.{suggest(name, _LOADERS)}")
-    seed = options.get("seed", 0)
-    check_positive_int(f"load({name!r})", "seed", seed, allow_zero=True)
-    for key in ("val_size", "test_size"):
-        if key in options:
-            check_number(f"load({name!r})", key, options[key], low=0.0, high=0.5,
-                         low_inclusive=False)
-    try:
-        return _LOADERS[name](**options)
-    except TypeError as exc:
-        if "unexpected keyword argument" in str(exc):
-            bad = str(exc).split("argument")[-1].strip()
-            raise TypeError(f"load({name!r}): unknown option {bad}") from None
-        raise
-
-
-#: Built-in image sets that a model's ``input_kind`` reshapes (images, flat vectors, rows).
-IMAGE_SETS = ("digits", "mnist", "fashion_mnist", "cifar10")
-_SPLIT_KEYS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test")
-
-
-def resolve(data, *, fn: str = "resolve", input_kind: str | None = None, seed: int = 0,
-            options: dict | None = None) -> Dataset:
-    """Turn what a caller passed as ``data`` into a :class:`Dataset`: the one resolver.
-
-    ``zoo.train``, ``zoo.compare``, ``tuning.run_search`` and the command line all
-    resolve their ``data`` argument here.
-
-    Args:
-        data: A data set name (:func:`list_datasets`), a :class:`Dataset`, or arrays:
-            ``(x_train, y_train, x_val, y_val, x_test, y_test)`` or a dict with those
-            keys. For arrays the task is read from the labels: 1-D integer labels are
-            classes (``"binary"`` for two, else ``"multiclass"``), anything else is
-            regression.
-        fn: The caller's name, for messages.
-        input_kind: The consuming model's ``input_kind`` (``zoo.registry``): picks the
-            representation of the built-in image sets (images, flat vectors, rows).
-        seed: Seed of the split, unless ``options`` holds one.
-        options: Loader options for a named data set.
-
-    Returns:
-        A :class:`Dataset`.
-
-    Raises:
-        ValueError: unknown name, bad option, a dict missing split keys.
-        TypeError: ``data`` of another type, or options given with ready data.
-
-    Example:
-        >>> resolve("digits", input_kind="flat").input_shape
-        (64,)
-    """
-    if isinstance(data, Dataset):
-        if options:
-            raise TypeError(f"{fn}: data options apply to a data set name, not to a ready "
-                            f"Dataset, received options={options!r}")
-        return data
-    if isinstance(data, str):
-        options = dict(options or {})
-        options.setdefault("seed", seed)
-        if data in IMAGE_SETS and input_kind:
-            options.setdefault("representation", representation_for(input_kind))
-        return load(data, **options)
-    if isinstance(data, dict):
-        missing = [k for k in _SPLIT_KEYS if k not in data]
-        if missing:
-            raise ValueError(f"{fn}: `data` dict is missing {', '.join(missing)}")
-        data = tuple(data[k] for k in _SPLIT_KEYS)
-    if isinstance(data, (tuple, list)) and len(data) == 6:
-        arrays = [np.asarray(a) for a in data]
-        y = arrays[1]
-        if np.issubdtype(y.dtype, np.integer) and y.ndim == 1:
-            classes = int(max(a.max() for a in (arrays[1], arrays[3], arrays[5]))) + 1
-            task = "multiclass" if classes > 2 else "binary"
-        else:
-            task, classes = "regression", None
-        return Dataset("arrays", *arrays, task=task, num_classes=classes)
-    raise TypeError(f"{fn}: `data` must be a data set name (see zoo.data.list_datasets()), a "
-                    "zoo.data.Dataset, or (x_train, y_train, x_val, y_val, x_test, y_test), "
-                    f"received {type(data).__name__}")
-
-
-def representation_for(input_kind: str) -> str:
-    """The data representation that feeds a model of registry ``input_kind``."""
-    return {"flat": "flat", "image": "image", "sequence": "sequence"}.get(input_kind, "image")
