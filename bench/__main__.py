@@ -2,8 +2,10 @@
 
 Prints one table of ratios (median of the interleaved pairs, with min-max), writes
 ``bench/results/latest.json`` (machine, versions, every figure) and rewrites
-``BENCHMARKS.md``. Rows not run this time are carried over from the previous
-``latest.json`` with the time they were measured.
+``BENCHMARKS.md`` from it and from the hand-written ``bench/results/notes.json``
+(the defaults chosen from these measurements, and how to read the rows). Rows not
+run this time are carried over from the previous ``latest.json`` with the time they
+were measured.
 
 Rows:
     1. factory overhead (``bench.factory_overhead``)
@@ -33,6 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 MARKDOWN = ROOT / "BENCHMARKS.md"
+#: Hand-written notes rendered with the figures: the defaults chosen from a measurement
+#: (``decisions``, each naming the row and results that back it) and how to read the rows.
+NOTES = ROOT / "bench" / "results" / "notes.json"
 
 ROWS = {
     1: ("bench.factory_overhead", "Factory overhead vs hand-written keras.Sequential"),
@@ -43,146 +48,6 @@ ROWS = {
     6: ("bench.memory", "Memory: 30-trial vs 5-trial search"),
 }
 ACCELERATOR = ("bench.accelerator", "Accelerator: float32 vs mixed precision + XLA")
-
-#: Defaults chosen because of a measurement: each names the result that backs it,
-#: and BENCHMARKS.md prints that result's figure from the same run.
-DECISIONS = [
-    {"default": "`jit_compile` left at Keras' `\"auto\"` (no XLA on CPU, XLA on GPU/TPU)",
-     "where": "zoo/models/_compile.py (unchanged)", "row": 2,
-     "results": ["fnn: jit_compile True vs False", "cnn: jit_compile True vs False",
-                 "lstm: jit_compile True vs False"],
-     "why": "XLA on this 2-core CPU is not a consistent gain and adds seconds of compilation "
-            "to every new model (every tuning trial): the CNN is slower with it in every run "
-            "(0.45x under load, 0.55x and 0.52x in two quiet runs); the LSTM was 0.82x under "
-            "load and 1.76x and 1.2x in the quiet runs, so long LSTM trainings may pass "
-            "`jit_compile=True`"},
-    {"default": "`zoo.train` (and `zoo train`) feeds `fit` a tf.data pipeline "
-                "(cache, seeded shuffle, batch, prefetch) instead of NumPy arrays",
-     "where": "zoo/training.py, `input_pipeline`", "row": 2,
-     "results": ["fnn: tf.data vs numpy", "cnn: tf.data vs numpy", "lstm: tf.data vs numpy"],
-     "why": "a gain or even for every family in three full runs on this CPU, never a "
-            "consistent loss: FNN 0.99x, 1.73x and 1.23x, CNN 1.47x, 1.14x and 1.00x, LSTM "
-            "1.35x, 0.91x and 1.16x (the first run under load, the last one below)"},
-    {"default": "`steps_per_execution` left at 1",
-     "where": "zoo/models/_compile.py (unchanged)", "row": 2,
-     "results": ["fnn: steps_per_execution 8 vs 1", "cnn: steps_per_execution 8 vs 1",
-                 "lstm: steps_per_execution 8 vs 1"],
-     "why": "it helps the small FNN (per-step overhead dominates: 1.86-2.3x), but it is "
-            "not a consistent gain for the CNN (0.82-1.06x across runs) and the LSTM (0.39x "
-            "in a quick run, 1.07-1.7x in full runs), and above 1 the batch-level callbacks "
-            "(zoo.callbacks' gradient monitors, progress bars) see only every 8th batch; pass "
-            "`compile_kwargs={'steps_per_execution': 8}` for small dense models"},
-    {"default": "Hyperband continues parent trials' compiled models (`make_tuner(..., "
-                "reuse_models=True)`) instead of keras-tuner's rebuild",
-     "where": "tuning/reuse.py, `ParentModelCache`", "row": 4,
-     "results": ["hyperband: tuner overhead (time outside fit)"],
-     "why": "with the rebuild, tracing was 55.0% of a Hyperband search's time and the "
-            "overhead outside fit 10.1% (full run of 2026-11-23T13:07, under load); the trial "
-            "scores are identical (tests/tuning/test_reuse.py), and the default `zoo tune cnn "
-            "--data digits --algorithm hyperband` went from 2:00 to 1:25 end to end, same "
-            "99.63%"},
-    {"default": "one full garbage collection per trial only while collections stay under 0.5% "
-                "of the search's time (keras-tuner: two per trial)",
-     "where": "tuning/cleanup.py, `GC_BUDGET`", "row": 4,
-     "results": ["hyperband: tuner overhead (time outside fit)",
-                 "random: tuner overhead (time outside fit)"],
-     "why": "each full collection cost 0.1-0.25 s with TensorFlow loaded: about 8% of a "
-            "Hyperband search of 1-epoch trials (profiled, one collection per trial); with "
-            "the budget, Hyperband's overhead went from 6.9% to 5.1% together with skipping "
-            "checkpoint reloads that would restore the weights already in memory; memory "
-            "stays bounded (row 6)"},
-    {"default": "the compiled metrics, loss and optimizer are built from the data's shapes "
-                "before `fit` (`zoo.build_training_state`) in `zoo.train` and the tuning "
-                "hypermodels' `fit`",
-     "where": "zoo/models/_compile.py; zoo/training.py, tuning/hypermodels.py", "row": 4,
-     "results": ["time to 97.5%: random / hyperband", "hyperband: tuner overhead (time "
-                 "outside fit)"],
-     "why": "on TensorFlow without a distribution strategy, Keras 3 creates them while "
-            "tracing the first train step, which makes TensorFlow trace the step twice; built "
-            "beforehand, the first epoch of a fresh digits CNN takes 0.56 s instead of 0.83 s "
-            "(median of 7, validation included) with the same numbers "
-            "(tests/zoo/test_training_state.py); it is most of a 1-epoch Hyperband trial"},
-    {"default": "tuning trials keep TensorFlow's eager kernel cache across the per-trial "
-                "seeding and `clear_session` (flushed with the budgeted garbage collections)",
-     "where": "zoo/backend/tensorflow.py `eager_kernels_kept`; tuning/hypermodels.py, tuning/cleanup.py",
-     "row": 4, "results": ["hyperband: tuner overhead (time outside fit)"],
-     "why": "`tf.random.set_seed` and `clear_session` flush the cache, after which every eager "
-            "op instantiates its kernel again: a variable cost 0.7 ms instead of 0.13 ms, and "
-            "building the digits CNN 34 ms instead of 25 ms; with that and the optimizer "
-            "snapshot taken inside fit (where Keras builds it), Hyperband's overhead went from "
-            "6.6% to about 4% (the same trial scores; memory stays flat, row 6)"},
-    {"default": "the DCGAN's translation augmentation as two batched one-hot matrix products "
-                "(was `take_along_axis` gathers), its weight average by `assign_sub`",
-     "where": "zoo/models/dcgan.py", "row": 3,
-     "results": ["DCGAN 16x16x1, batch 64: zoo / keras.io"],
-     "why": "the gathers and their scatter gradients cost about 20% of a step on this CPU; "
-            "the same distribution of shifts and exact gradients (tests/zoo/test_dcgan.py)"},
-    {"default": "the tuners unregister the `tf.custom_gradient` functions earlier trials' "
-                "train steps registered, before each trial",
-     "where": "zoo/backend/tensorflow.py `drop_custom_gradients`; tuning/cleanup.py", "row": 6,
-     "results": ["peak RSS 30 trials / 5 trials",
-                 "RSS growth per trial (second half of the long search)"],
-     "why": "TensorFlow's gradient registry kept every trial's traced graph alive: a 30-trial "
-            "search peaked at 1.18x a 5-trial one, +5.0 MiB per trial; with the entries "
-            "dropped, 1.06-1.07x and +1.5-1.8 MiB (every trained model still trains, predicts and "
-            "reloads: tests/zoo/test_custom_gradient_leak.py)"},
-    {"default": "`mixed_precision=None` on the factories (`\"auto\"` on request)",
-     "where": "zoo/precision.py, zoo/models/*.py", "row": None, "results": [],
-     "why": "on a CPU `\"auto\"` resolves to float32; mixed precision is only a gain on "
-            "GPUs with compute capability >= 7.0 and TPUs, not measured here yet "
-            "(bench/accelerator.py)"},
-]
-
-
-#: What the rows measure and the mechanisms behind them (figures are in the table).
-INTERPRETATION = [
-    "- Row 1 compares identical networks, so a ratio away from 1 is noise unless it repeats; "
-    "the A/A control (the same factory against itself) gives the noise floor of the run.",
-    "- Row 2: Keras already wraps NumPy arrays in a tf.data pipeline, but it slices and "
-    "shuffles the arrays again every epoch; a cached pipeline does that work once. XLA on CPU "
-    "adds seconds of compilation per model (see the first-epoch notes) and is slower for "
-    "convolutions, so Keras' `jit_compile=\"auto\"` (off on CPU) stays.",
-    "- Row 3: the zoo step generates each fake batch once (the keras.io step twice), and its "
-    "extras are cheap: the translation is two batched one-hot matrix products, the weight "
-    "average one `assign_sub` per weight. The reference calls its networks with "
-    "`training=True`; the keras.io example as written does not, so in Keras 3 its dropout is "
-    "off and batch norm uses moving statistics (the third line: a cheaper, different network).",
-    "- Row 4: on digits many configurations reach 97.5% within a few epochs, so a random "
-    "search often gets there within its first trials, while Hyperband's first bracket spends its "
-    "time on many 1-epoch trials, each paying model building and graph tracing (the tracing "
-    "share in the notes, about half of a Hyperband search; at most 0.5 s per new model here). "
-    "The second target, 99% (at most 2 of the 270 validation images wrong), is one only the best "
-    "configurations reach, and there Hyperband's early stopping of weak trials pays: it got "
-    "there first on each of the 3 seeds. Over two more seeds (4 and 5, an exploratory run with "
-    "a 60 s cap) Hyperband reached 99% in 45 and 16 s, random search in more than 60 and in "
-    "3.5 s, so over 5 seeds the median ratio is about 1.4x; within 60 s Hyperband reached 99% "
-    "in all 5 searches, random search in 2. "
-    "The zoo's Hyperband no longer rebuilds and re-traces the models it continues "
-    "(`tuning.reuse.ParentModelCache`), traces each new model's train step once instead of "
-    "twice (`zoo.build_training_state`), keeps TensorFlow's kernel cache between trials and "
-    "collects garbage on a 0.5% budget, but tracing every new model stays. The overhead figure "
-    "counts everything outside `model.fit` (building and compiling new models, reloading "
-    "checkpoints, the oracle, clean-up); keras-tuner's checkpoint writes happen inside `fit` "
-    "and are not in it.",
-    "- Row 5 needs two free cores to scale; with other processes on the machine the two "
-    "workers compete with them and with each other. Each worker pays TensorFlow's start-up "
-    "(about 2.5 s of importing); the second line (2 x the median trial time with 1 worker / "
-    "with 2) is the ratio without it. Two trials side by side on the 2 cores train at 1.6-1.75x "
-    "the rate of one trial on both, and a 48-trial search measured 1.52x (its trial throughput "
-    "1.58x), so a longer search does not reach 1.6x here. Both lines time the search alone "
-    "(`search_seconds`), without the final model that follows it whatever the number of "
-    "workers.",
-    "- Row 6: every traced Keras train step registers a `tf.custom_gradient` function (the "
-    "optimizer's gradient all-reduce) in TensorFlow's global gradient registry, which never "
-    "removes it, so each trial's graph outlived `clear_session` (about 5 MiB per trial, the "
-    "growth measured before; tensorflow/tensorflow#80895). The zoo's tuners unregister earlier "
-    "trials' entries before each trial (`zoo.backend.tensorflow.drop_custom_gradients`) and the graphs go "
-    "with the next (budgeted) collection, which is why the RSS list saw-tooths. Python's "
-    "objects now stay flat across trials; the growth left is TensorFlow's native memory. "
-    "Peaks are read from `VmHWM` in each child process (`ru_maxrss` would report the "
-    "parent's peak).",
-]
-
 
 class NotAvailable(RuntimeError):
     """Raised by a row whose prerequisite (a module, an API) is missing."""
@@ -342,8 +207,17 @@ def _find(rows: dict, number, name):
     return None
 
 
-def render_markdown(doc: dict) -> str:
-    """BENCHMARKS.md from a ``latest.json`` document."""
+def load_notes(path=None) -> dict:
+    """The ``decisions`` and ``interpretation`` of :data:`NOTES` (empty lists if absent)."""
+    path = NOTES if path is None else path
+    notes = json.loads(path.read_text()) if path.exists() else {}
+    return {"decisions": notes.get("decisions", []),
+            "interpretation": notes.get("interpretation", [])}
+
+
+def render_markdown(doc: dict, notes: dict | None = None) -> str:
+    """BENCHMARKS.md from a ``latest.json`` document and the notes (default :data:`NOTES`)."""
+    notes = load_notes() if notes is None else notes
     rows = doc["rows"]
     out = ["# Benchmarks", "",
            "Generated by `python -m bench` (`make bench`; `make bench-quick` for the short run) "
@@ -398,9 +272,9 @@ def render_markdown(doc: dict) -> str:
             line = result_line(result)
             verdict = "met" if result["met"] else "NOT met"
             out.append(f"- Row {key}, {result['name']}: {line[1]} against {line[4]}: {verdict}.")
-    out += ["", "## Reading the figures", "", *INTERPRETATION, ""]
+    out += ["", "## Reading the figures", "", *notes["interpretation"], ""]
     out += ["## Defaults chosen from these measurements", ""]
-    for decision in DECISIONS:
+    for decision in notes["decisions"]:
         figures = []
         for name in decision["results"]:
             result = _find(rows, decision["row"], name)

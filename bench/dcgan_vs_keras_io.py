@@ -1,7 +1,7 @@
 """Training throughput: zoo's DCGAN vs the keras.io "DCGAN overriding train_step" step.
 
 Both sides use the same generator and discriminator (built by
-``zoo.models.dcgan``), the same batch size and the same digits images at 16x16.
+``zoo.gan.builders``), the same batch size and the same digits images at 16x16.
 The reference is a straightforward reimplementation of the keras.io example's
 ``train_step`` (https://keras.io/examples/generative/dcgan_overriding_train_step/):
 it generates the fake batch twice per step, trains the discriminator on a
@@ -116,7 +116,8 @@ def run(quick: bool = False) -> dict:
     import numpy as np
 
     import zoo.data
-    from zoo.models.dcgan import DEFAULT_BATCH_SIZE, build_dcgan
+    from zoo.gan.builders import build_dcgan
+    from zoo.gan.model import DEFAULT_BATCH_SIZE
 
     data = zoo.data.load("digits", image_size=16, seed=0)
     images = np.concatenate([data.x_train, data.x_val]).astype("float32")

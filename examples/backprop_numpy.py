@@ -1,6 +1,6 @@
 """Backpropagation by hand: a one-hidden-layer network in NumPy, checked against TensorFlow.
 
-``zoo.fundamentals.TwoLayerNet`` computes ``softmax(f(X W1 + b1) W2 + b2)`` and the
+``zoo.teaching.TwoLayerNet`` computes ``softmax(f(X W1 + b1) W2 + b2)`` and the
 mean cross-entropy, and its gradients with the chain rule written out in NumPy. This
 script checks those gradients three ways (central finite differences,
 ``tf.GradientTape`` on the same weights, relative error < 1e-5), then runs a few
@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     import tensorflow as tf
     from sklearn.datasets import make_blobs
 
-    from zoo.fundamentals import TwoLayerNet
+    from zoo.teaching import TwoLayerNet
 
     x, y = make_blobs(n_samples=200, centers=3, n_features=5, cluster_std=3.0,
                       random_state=args.seed)

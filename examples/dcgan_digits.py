@@ -34,10 +34,9 @@ def main() -> int:
     import numpy as np
 
     import zoo.data
-    from zoo import metrics
     from zoo.data import DataUnavailableError
-    from zoo.gan_callbacks import GANSampleGrid, save_image_grid
-    from zoo.models.dcgan import build_dcgan
+    from zoo.gan import build_dcgan, quality
+    from zoo.gan.callbacks import GANSampleGrid, save_image_grid
 
     out = Path(args.out)
     # 1. Data: images in [0, 1] with a channel axis; the DCGAN infers the range.
@@ -51,14 +50,14 @@ def main() -> int:
     print(data.summary())
 
     # 2. A judge: a small CNN trained on the real images (~98% test accuracy).
-    classifier, accuracy = metrics.fit_reference_classifier(data, epochs=15, seed=args.seed)
-    real_features = metrics.feature_extractor(classifier).predict(images, verbose=0)
+    classifier, accuracy = quality.fit_reference_classifier(data, epochs=15, seed=args.seed)
+    real_features = quality.feature_extractor(classifier).predict(images, verbose=0)
     print(f"quality classifier test accuracy: {accuracy:.4f}")
 
     # 3. The DCGAN, with the defaults; an untrained copy scores the starting point.
     keras.utils.set_random_seed(args.seed)
     gan = build_dcgan(data.input_shape, seed=args.seed)
-    untrained = metrics.gan_quality(classifier, gan.generate(1000, seed=1) * 0.5 + 0.5,
+    untrained = quality.gan_quality(classifier, gan.generate(1000, seed=1) * 0.5 + 0.5,
                                     real_features=real_features)
 
     class TimeLimit(keras.callbacks.Callback):
@@ -80,7 +79,7 @@ def main() -> int:
     #    generate() samples the exponential moving average of the generator's
     #    weights (ema_decay=0.999); use_ema=False samples the trained weights.
     samples = gan.generate(1000, seed=1)
-    report = metrics.gan_quality(classifier, samples, real_features=real_features)
+    report = quality.gan_quality(classifier, samples, real_features=real_features)
     report["untrained_frechet_distance"] = untrained["frechet_distance"]
     report["fid_improvement"] = untrained["frechet_distance"] / report["frechet_distance"]
     print(f"classes covered (>= 2% each): {report['classes_covered']}/10, "

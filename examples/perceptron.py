@@ -1,6 +1,6 @@
 """The perceptron learning rule in NumPy, next to scikit-learn's Perceptron.
 
-``zoo.fundamentals.Perceptron`` updates ``w += lr * t * x`` (and ``b += lr * t``) for
+``zoo.teaching.Perceptron`` updates ``w += lr * t * x`` (and ``b += lr * t``) for
 every misclassified sample until an epoch passes without a mistake. On linearly
 separable data it converges and agrees with ``sklearn.linear_model.Perceptron``
 trained the same way (zero start, same order); on XOR, which no line separates, it
@@ -40,7 +40,7 @@ def main(argv=None) -> int:
     import numpy as np
     from sklearn.linear_model import Perceptron as SkPerceptron
 
-    from zoo.fundamentals import Perceptron
+    from zoo.teaching import Perceptron
 
     rng = np.random.default_rng(args.seed)
     x = rng.normal(size=(400, 2))

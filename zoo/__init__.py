@@ -67,7 +67,8 @@ _SERIALIZABLE = ("zoo.losses", "zoo.schedules", "zoo.callbacks", "zoo.gan.model"
 __all__ = sorted((*_SUBMODULES, *_ATTRIBUTES, "__version__"))
 
 # Modules that need no Keras: importing them never imports a backend.
-_LIGHT = frozenset({"backend", "io", "registry", "tasks", "teaching"})
+_LIGHT = frozenset({"backend", "data", "gan", "initializers", "io", "layers", "models", "precision",
+                    "registry", "series", "tasks", "teaching", "text"})
 
 
 def __getattr__(name: str):

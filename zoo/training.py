@@ -201,9 +201,8 @@ def input_pipeline(dataset, *, batch_size: int, seed: int = 0):
     """``(train, validation)`` ``tf.data`` pipelines for ``fit`` from a data set's arrays.
 
     Training data go through ``cache -> shuffle (seeded, every epoch) -> batch ->
-    prefetch``, validation data through ``batch -> cache -> prefetch``. On in-memory
-    arrays this trains 1.1x-1.4x faster on CPU than handing the NumPy arrays to
-    ``fit`` (``python -m bench --rows 2``, see BENCHMARKS.md).
+    prefetch``, validation data through ``batch -> cache -> prefetch``; why it is
+    the default rather than handing the NumPy arrays to ``fit``: BENCHMARKS.md, row 2.
 
     Args:
         dataset: A :class:`zoo.data.Dataset`.

@@ -139,6 +139,29 @@ def test_runner_writes_json_and_markdown(tmp_path, monkeypatch, capsys):
     assert set(doc["rows"]) == {"1", "2"} and doc["rows"]["1"]["mode"] == "full"
 
 
+def test_markdown_carries_the_hand_written_notes(tmp_path, monkeypatch):
+    notes = {"decisions": [
+        {"default": "a default", "where": "zoo/x.py", "row": 1, "results": ["fake: a / b"],
+         "why": "it measured better"},
+        {"default": "an unmeasured default", "where": "zoo/y.py", "row": None, "results": [],
+         "why": "a reason"}],
+        "interpretation": ["- Row 1 reads like this."]}
+    (tmp_path / "notes.json").write_text(json.dumps(notes))
+    monkeypatch.setattr(runner, "NOTES", tmp_path / "notes.json")
+    monkeypatch.setattr(runner, "ROWS", {1: ("tests.bench._fake_row", "Fake row")})
+    monkeypatch.setattr(runner, "RESULTS", tmp_path / "latest.json")
+    monkeypatch.setattr(runner, "MARKDOWN", tmp_path / "BENCHMARKS.md")
+    assert runner.main(["--quick"]) == 0
+    markdown = (tmp_path / "BENCHMARKS.md").read_text()
+    assert "- Row 1 reads like this." in markdown
+    assert "- a default (zoo/x.py): it measured better. Measured (row 1): " in markdown
+    assert "- an unmeasured default (zoo/y.py): a reason." in markdown
+    # The real notes file holds every decision BENCHMARKS.md prints; none is left in code.
+    real = runner.load_notes(runner.ROOT / "bench" / "results" / "notes.json")
+    assert real["decisions"] and real["interpretation"]
+    assert not hasattr(runner, "DECISIONS") and not hasattr(runner, "INTERPRETATION")
+
+
 def test_runner_refuses_unknown_rows():
     with pytest.raises(SystemExit, match="no row 9"):
         runner.parse_rows("1,9")

@@ -9,18 +9,6 @@ import zoo
 from zoo import series
 
 
-def test_load_series_is_seeded_and_shaped():
-    a = zoo.data.load("series", seed=3)
-    b = zoo.data.load("series", seed=3)
-    c = zoo.data.load("series", seed=4)
-    np.testing.assert_array_equal(a.x_train, b.x_train)
-    assert not np.allclose(a.meta["series"], c.meta["series"])
-    assert a.x_train.shape[1:] == (48, 1) and a.y_train.shape[1:] == (12,)
-    assert a.task == "regression"
-    assert a.model_kwargs() == {"input_shape": (48, 1), "task": "regression", "num_outputs": 12}
-    assert a.x_train.dtype == np.float32
-
-
 def test_windows_never_cross_split_boundaries():
     values = np.arange(1000.0)
     ds = series.make_windows(values, past=30, future=7, stride=3, scale=False)

@@ -51,9 +51,8 @@ def eager_kernels_kept():
     ``tf.random.set_seed`` (so ``keras.utils.set_random_seed``) and
     ``keras.backend.clear_session`` flush the cache of instantiated eager op
     kernels, to reset stateful random kernels and free memory. After a flush,
-    every eager op instantiates its kernel again: creating a variable then costs
-    about 0.7 ms instead of 0.13 ms, which makes building a small model a third
-    slower. A tuning loop that seeds and clears before every trial, and uses only
+    every eager op instantiates its kernel again, which makes creating variables,
+    so building a model, slower (BENCHMARKS.md, row 4). A tuning loop that seeds and clears before every trial, and uses only
     stateless random ops (every Keras 3 layer and initializer does), loses
     nothing by keeping the cache; the tuners flush it with their budgeted
     garbage collections, which bounds its memory.
@@ -120,8 +119,8 @@ def drop_custom_gradients(keep=frozenset()) -> int:
     nothing ever removes it. Keras calls one in every traced train step (its
     optimizer sums gradients through the replica context's ``all_reduce``), and
     the registered closure holds the traced ``FuncGraph``: every model trained in
-    the process stays in memory after ``clear_session`` (about 5 MiB per digits
-    CNN; tensorflow/tensorflow#80895, keras-team/keras#20245).
+    the process stays in memory after ``clear_session`` (BENCHMARKS.md, row 6;
+    tensorflow/tensorflow#80895, keras-team/keras#20245).
 
     A registered function is only looked up while a gradient is being built
     through its graph. A traced train step already holds its gradient, so a model

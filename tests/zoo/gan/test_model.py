@@ -1,4 +1,5 @@
-"""DCGAN: shapes, bad input, data ranges, training signal, save/reload in a fresh process."""
+"""The DCGAN model: bad input, data ranges, training signal, weight average, save/reload in
+a fresh process."""
 
 import json
 import subprocess
@@ -9,55 +10,12 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo.models.dcgan import DCGAN, build_dcgan, build_discriminator, build_generator
-
-
-@pytest.fixture(scope="module")
-def digits16():
-    data = zoo.data.load("digits", image_size=16, seed=0)
-    return np.concatenate([data.x_train, data.x_val])
-
-
-def _small(shape=(16, 16, 1), **kw):
-    kw = {"latent_dim": 16, "base_filters": 8, "seed": 0, **kw}
-    return build_dcgan(shape, **kw)
-
-
-@pytest.mark.parametrize("shape,start", [((8, 8, 1), (4, 4)), ((16, 16, 3), (4, 4)),
-                                         ((28, 28, 1), (7, 7)), ((32, 16, 2), (8, 4)),
-                                         ((6, 10, 1), (3, 5))])
-def test_generator_and_discriminator_shapes(shape, start):
-    g = build_generator(8, shape, base_filters=4, seed=0)
-    d = build_discriminator(shape, base_filters=4, seed=0)
-    assert g.output_shape == (None, *shape)
-    assert d.output_shape == (None, 1)
-    assert tuple(g.get_layer("reshape").output.shape[1:3]) == start
-    out = np.asarray(g(np.random.default_rng(0).normal(size=(3, 8)).astype("float32")))
-    assert out.min() >= -1.0 and out.max() <= 1.0
-
-
-@pytest.mark.parametrize("call,match", [
-    (lambda: build_generator(16, (14, 14, 1), upsamples=2), r"divisible by.*2\*\*upsamples=4"),
-    (lambda: build_generator(16, (7, 7, 1)), "divisible by the up-sampling factor"),
-    (lambda: build_dcgan((12, 12, 1), upsamples=3), "divisible"),
-    (lambda: build_generator(0, (8, 8, 1)), "latent_dim"),
-    (lambda: build_dcgan((8, 8, 1), latent_dim=0), "build_dcgan: `latent_dim`"),
-    (lambda: build_dcgan((8, 8)), r"channel axis.*\(8, 8, 1\)"),
-    (lambda: build_dcgan((8, 8, 1), data_range=(0, 2)), "data_range"),
-    (lambda: build_dcgan((8, 8, 1), label_smoothing=1.0), "label_smoothing"),
-    (lambda: build_discriminator((8, 8, 1), dropout=1.5), "dropout"),
-    (lambda: build_dcgan((8, 8, 1), ema_decay=1.0), "build_dcgan: `ema_decay`"),
-    (lambda: build_dcgan((8, 8, 1), augment="flip"), "augment"),
-    (lambda: DCGAN(build_generator(4, (8, 8, 1)), build_discriminator((8, 8, 1)),
-                   ema_decay=-0.5), "DCGAN: `ema_decay`"),
-])
-def test_bad_arguments_are_refused(call, match):
-    with pytest.raises(ValueError, match=match):
-        call()
+from tests.zoo.gan._helpers import small_dcgan
+from zoo.gan import DCGAN, build_dcgan, build_discriminator, build_generator
 
 
 def test_bad_training_data_is_refused(digits16):
-    gan = _small()
+    gan = small_dcgan()
     with pytest.raises(ValueError, match="3 channels but the model was built for channels=1"):
         gan.fit(np.zeros((8, 16, 16, 3), "float32"), verbose=0)
     bad = digits16[:8].copy()
@@ -76,7 +34,7 @@ def test_bad_training_data_is_refused(digits16):
                                             ("sym", (-1.0, 1.0))])
 def test_data_range_is_inferred_and_generate_uses_it(digits16, scale, expected):
     x = digits16[:64] * 2 - 1 if scale == "sym" else digits16[:64] * scale
-    gan = _small()
+    gan = small_dcgan()
     gan.fit(x[..., 0], epochs=1, batch_size=32, verbose=0)  # rank-3 grayscale is accepted
     assert gan.data_range == expected
     images = gan.generate(10, seed=0)
@@ -90,7 +48,7 @@ def test_data_range_is_inferred_and_generate_uses_it(digits16, scale, expected):
 def test_tf_data_input_unbatched_and_batched(digits16):
     import tensorflow as tf
 
-    gan = _small()
+    gan = small_dcgan()
     unbatched = tf.data.Dataset.from_tensor_slices((digits16[:64, ..., 0] * 255, np.zeros(64)))
     history = gan.fit(unbatched, epochs=1, batch_size=32, verbose=0)
     assert gan.data_range == (0.0, 255.0)
@@ -106,7 +64,7 @@ def test_same_seed_same_training(digits16):
     results = []
     for _ in range(2):
         keras.utils.set_random_seed(0)
-        gan = _small()
+        gan = small_dcgan()
         history = gan.fit(digits16[:128], epochs=2, batch_size=32, verbose=0)
         results.append((history.history["g_loss"], gan.generate(4, seed=1)))
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-5)
@@ -132,7 +90,7 @@ def test_training_moves_generated_images_towards_the_data(digits16):
 
 
 def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, digits16):
-    gan = _small()
+    gan = small_dcgan()
     gan.fit(digits16[:128], epochs=2, batch_size=32, verbose=0)
     iterations = int(gan.d_optimizer.iterations.numpy())
     assert iterations == 8 and int(gan.g_optimizer.iterations.numpy()) == 8
@@ -203,7 +161,7 @@ def test_ema_update_follows_the_formula_with_warm_up(digits16):
     """After each generator step t: a <- d a + (1 - d) w, d = min(ema_decay, (1 + t) / (10 + t))."""
     import keras
 
-    gan = _small(ema_decay=0.2, steps_per_execution=1)
+    gan = small_dcgan(ema_decay=0.2, steps_per_execution=1)
     assert gan.ema_generator is not None and gan.ema_generator is not gan.generator
     assert len(gan.ema_generator.weights) == len(gan.generator.weights)  # BN statistics too
     snapshots = [[w.numpy().copy() for w in gan.generator.weights]]
@@ -226,7 +184,7 @@ def test_ema_update_follows_the_formula_with_warm_up(digits16):
 
 
 def test_generate_uses_the_average_and_ema_can_be_disabled(digits16):
-    gan = _small(steps_per_execution=4)
+    gan = small_dcgan(steps_per_execution=4)
     gan.fit(digits16[:128], epochs=2, batch_size=32, verbose=0)
     latent = gan.sample_latent(8, seed=2)
     ema = gan.generate(latent=latent)
@@ -240,34 +198,10 @@ def test_generate_uses_the_average_and_ema_can_be_disabled(digits16):
     with pytest.raises(TypeError, match="use_ema"):
         gan.generate(2, use_ema="yes")
 
-    plain = _small(ema_decay=None, steps_per_execution=4)
+    plain = small_dcgan(ema_decay=None, steps_per_execution=4)
     assert plain.ema_generator is None and plain.get_config()["ema_decay"] is None
     plain.fit(digits16[:64], epochs=1, batch_size=32, verbose=0)
     np.testing.assert_array_equal(plain.generate(latent=latent),
                                   plain.generate(latent=latent, use_ema=False))
     with pytest.raises(ValueError, match="ema_decay=None"):
         plain.reset_ema()
-
-
-def test_translation_augment_shifts_each_image_and_passes_gradients():
-    import keras
-    import tensorflow as tf
-
-    gan = _small()
-    assert gan.augment == "translation" and gan.get_config()["augment"] == "translation"
-    images = -np.ones((64, 16, 16, 1), "float32")
-    images[:, 8, 8, 0] = 1.0  # one white pixel per black image
-    shifted = np.asarray(gan._augment(keras.ops.convert_to_tensor(images)))
-    assert shifted.shape == images.shape
-    offsets = np.array([np.argwhere(image[..., 0] > 0)[0] - 8 for image in shifted])
-    assert np.all((shifted > 0).sum(axis=(1, 2, 3)) == 1)  # moved, not lost or blurred
-    assert np.abs(offsets).max() == 2  # up to 1/8 of 16 pixels
-    assert len({tuple(o) for o in offsets}) > 10  # each image its own shift
-    source = tf.Variable(images)
-    with tf.GradientTape() as tape:
-        total = tf.reduce_sum(gan._augment(source))
-    grads = tape.gradient(total, source).numpy()
-    assert set(np.unique(grads)) <= {0.0, 1.0}  # each pixel lands once or is shifted out
-    assert np.all(grads[:, 2:14, 2:14] == 1.0)  # the centre always stays in the image
-    plain = _small(augment=None)
-    np.testing.assert_array_equal(np.asarray(plain._augment(images)), images)

@@ -1,7 +1,14 @@
+"""zoo.data.builtin through zoo.data.load: the embedded, generated, downloaded, text and
+series data sets (shapes, seeded splits, options, offline errors)."""
+
+import pickle
+
 import numpy as np
 import pytest
 
+import zoo
 from zoo import data
+from zoo.text import CharVocabulary, load_corpus
 
 
 def test_digits_representations_and_splits():
@@ -92,3 +99,39 @@ def test_keras_dataset_cached_arrays_are_shaped_like_embedded_ones(monkeypatch):
     assert ds.x_train.max() <= 1.0 and len(ds.x_val) == 20
     flat = data.load("fashion_mnist", representation="flat")
     assert flat.input_shape == (784,)
+
+
+def test_load_text_splits_by_position_and_carries_model_arguments():
+    ds = zoo.data.load("text", window=32, max_chars=60_000)
+    texts, vocab = ds.meta["texts"], ds.meta["vocab"]
+    assert texts["train"] + texts["val"] + texts["test"] == load_corpus()[:60_000]
+    assert len(texts["test"]) == 6000 and len(texts["val"]) == 6000
+    assert vocab == CharVocabulary.fit(texts["train"])
+    assert ds.x_train.shape == (len(range(0, len(texts["train"]) - 32, 32)), 32)
+    np.testing.assert_array_equal(ds.x_train[:, 1:], ds.y_train[:, :-1])
+    assert vocab.decode(ds.x_train[0]) == texts["train"][:32]
+    assert ds.task == "multiclass" and ds.num_classes == vocab.size
+    assert ds.model_kwargs() == {"input_shape": (32,), "task": "multiclass",
+                                 "num_classes": vocab.size, "vocab_size": vocab.size,
+                                 "return_sequences": True}
+    last = zoo.data.load("text", window=16, max_chars=20_000, target="last")
+    assert last.y_train.shape == (len(last.meta["texts"]["train"]) - 16,)
+    assert last.model_kwargs()["return_sequences"] is False
+
+
+def test_dataset_on_save_writes_the_vocabulary(tmp_path):
+    ds = zoo.data.load("text", window=16, max_chars=20_000)
+    files = ds.meta["on_save"](tmp_path)
+    assert CharVocabulary.load(files["vocab"]) == ds.meta["vocab"]
+    pickle.dumps(ds.meta["on_save"])  # picklable, e.g. for multiprocessing tuners
+
+
+def test_load_series_is_seeded_and_shaped():
+    a = zoo.data.load("series", seed=3)
+    b = zoo.data.load("series", seed=3)
+    c = zoo.data.load("series", seed=4)
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    assert not np.allclose(a.meta["series"], c.meta["series"])
+    assert a.x_train.shape[1:] == (48, 1) and a.y_train.shape[1:] == (12,)
+    assert a.task == "regression"
+    assert a.model_kwargs() == {"input_shape": (48, 1), "task": "regression", "num_outputs": 12}
