@@ -45,6 +45,24 @@ def check_positive_int(fn: str, name: str, value, *, allow_zero: bool = False) -
     return int(value)
 
 
+def check_items(fn: str, name: str, value, items, what: str, *, kind, valid) -> None:
+    """Check each item of the sequence ``value`` (its items ``items``).
+
+    Raises:
+        TypeError: an item for which ``kind(item)`` is false (the message names it).
+        ValueError: an item for which ``valid(item)`` is false; both messages say
+            ``value`` must be ``what``.
+    """
+    for item in items:
+        if not kind(item):
+            raise TypeError(
+                f"{fn}: `{name}` must be {what}, received {name}={value!r} "
+                f"(item {item!r} is a {type(item).__name__})"
+            )
+        if not valid(item):
+            raise ValueError(f"{fn}: `{name}` must be {what}, received {name}={value!r}")
+
+
 def check_int_sequence(
     fn: str, name: str, value, *, allow_empty: bool = False, allow_zero: bool = False
 ) -> tuple[int, ...]:
@@ -58,14 +76,8 @@ def check_int_sequence(
     items = tuple(value)
     if not items and not allow_empty:
         raise ValueError(f"{fn}: `{name}` must be {what}, received {name}={value!r}")
-    for item in items:
-        if not _is_int(item):
-            raise TypeError(
-                f"{fn}: `{name}` must be {what}, received {name}={value!r} "
-                f"(item {item!r} is a {type(item).__name__})"
-            )
-        if item < 0 or (item == 0 and not allow_zero):
-            raise ValueError(f"{fn}: `{name}` must be {what}, received {name}={value!r}")
+    check_items(fn, name, value, items, what, kind=_is_int,
+                valid=lambda item: item > 0 or (item == 0 and allow_zero))
     return tuple(int(i) for i in items)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zoo.io import parse_key_value
+from zoo.commands._options import add_factory_and_data_options, factory_and_data_options
 
 HELP = "train every combination of the --vary values over several seeds and compare them"
 
@@ -44,10 +44,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--schedule", help="learning-rate schedule name (see zoo train)")
     parser.add_argument("--patience", type=int, default=0,
                         help="early-stopping patience; 0 (default) trains all epochs")
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                        help="fixed factory argument, e.g. --param hidden_units=128,64")
-    parser.add_argument("--data-option", action="append", default=[], metavar="KEY=VALUE",
-                        help="fixed data loader option")
+    add_factory_and_data_options(
+        parser, param_help="fixed factory argument, e.g. --param hidden_units=128,64",
+        data_help="fixed data loader option")
     parser.add_argument("--out", required=True, help="output directory")
 
 
@@ -70,8 +69,7 @@ def run(args) -> int:
     for key in list(fixed):
         if key in vary:  # a varied value wins over a CLI default
             del fixed[key]
-    model_kwargs = dict(parse_key_value(p) for p in args.param)
-    data_options = dict(parse_key_value(p, option="--data-option") for p in args.data_option)
+    model_kwargs, data_options = factory_and_data_options(args)
 
     def progress(result, index, total):
         final = result["final"]

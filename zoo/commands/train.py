@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from zoo.commands._options import add_factory_and_data_options, factory_and_data_options
 from zoo.io import format_table, parse_key_value
 
 HELP = "train a registered model on a data set and save it with its history and plots"
@@ -27,10 +28,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--patience", type=int, default=5,
                         help="early-stopping patience on val_loss; 0 disables it")
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                        help="any factory argument, e.g. --param hidden_units=128,64 (repeatable)")
-    parser.add_argument("--data-option", action="append", default=[], metavar="KEY=VALUE",
-                        help="data loader option, e.g. --data-option outlier_fraction=0.1")
+    add_factory_and_data_options(
+        parser, param_help="any factory argument, e.g. --param hidden_units=128,64 (repeatable)",
+        data_help="data loader option, e.g. --data-option outlier_fraction=0.1")
     parser.add_argument("--mixed-precision", choices=("auto", "float32", "mixed_float16",
                                                       "mixed_bfloat16"),
                         help="dtype policy of the model: auto = mixed_float16 on GPUs with "
@@ -41,14 +41,13 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from zoo.training import train
 
-    model_kwargs = dict(parse_key_value(p) for p in args.param)
+    model_kwargs, data_options = factory_and_data_options(args)
     if args.activation:
         model_kwargs["activation"] = args.activation
     if args.initializer:
         model_kwargs["kernel_initializer"] = args.initializer
     if args.mixed_precision:
         model_kwargs["mixed_precision"] = args.mixed_precision
-    data_options = dict(parse_key_value(p, option="--data-option") for p in args.data_option)
     schedule_kwargs = dict(parse_key_value(p, option="--schedule-arg") for p in args.schedule_arg)
     result = train(args.model, args.data, epochs=args.epochs, batch_size=args.batch_size,
                    seed=args.seed, optimizer=args.optimizer, learning_rate=args.learning_rate,

@@ -1,22 +1,12 @@
 """Data sets as seeded train/validation/test splits of numpy arrays.
 
-Embedded (no download needed):
-
-* ``digits``: scikit-learn's bundled 8x8 handwritten digits (1797 images, 10 classes),
-  scaled to [0, 1], as images ``(8, 8, 1)`` (or up-sampled with ``image_size``),
-  flat vectors ``(64,)`` or row sequences ``(8, 8)``.
-* ``classification``: ``sklearn.datasets.make_classification`` (binary by default,
-  optionally imbalanced through ``weights``), standardised on the training split.
-* ``regression``: ``sklearn.datasets.make_regression`` with optional gross outliers
-  injected into the training and validation targets only, so that test error
-  measures what was learnt about the clean relation.
-
-Downloaded on first use by ``keras.datasets`` (then cached in ``~/.keras/datasets``):
-``mnist``, ``fashion_mnist``, ``cifar10``. Offline and uncached they raise
-:class:`DataUnavailableError` with one sentence saying so.
-
-Also ``text`` (next-character windows of an embedded English corpus) and ``series``
-(forecasting windows of a synthetic seasonal series).
+The built-in sets (:mod:`zoo.data.builtin` describes each): ``digits``,
+``classification`` and ``regression`` are embedded or generated (no download);
+``mnist``, ``fashion_mnist`` and ``cifar10`` are downloaded by ``keras.datasets``
+on first use and cached (offline and uncached they raise
+:class:`DataUnavailableError`); ``text`` and ``series`` are next-character
+windows of an embedded English corpus and forecasting windows of a synthetic
+seasonal series.
 
 The package: :mod:`zoo.data.dataset` (:class:`Dataset`), :mod:`zoo.data.builtin`
 (the loaders above), :mod:`zoo.data.catalog` (:func:`load`, :func:`list_datasets`,

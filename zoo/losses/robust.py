@@ -106,9 +106,7 @@ class QuantileLoss(keras.losses.Loss):
     Args:
         quantile: Number in (0, 1), or a non-empty sequence of them (one per
             output column). Defaults to `0.9`.
-        reduction: Keras loss reduction. Defaults to `"sum_over_batch_size"`.
-        name: Name of the loss instance.
-        dtype: Dtype of the loss computation; defaults to `keras.config.floatx()`.
+        reduction, name, dtype: The Keras `Loss` arguments, as in `Huber`.
 
     Raises:
         ValueError: if a quantile lies outside (0, 1), or (when called) the
@@ -168,9 +166,7 @@ class TukeyBiweight(keras.losses.Loss):
     Args:
         c: Positive number, the residual size beyond which a point is ignored.
             Defaults to `4.685`.
-        reduction: Keras loss reduction. Defaults to `"sum_over_batch_size"`.
-        name: Name of the loss instance.
-        dtype: Dtype of the loss computation; defaults to `keras.config.floatx()`.
+        reduction, name, dtype: The Keras `Loss` arguments, as in `Huber`.
 
     Raises:
         ValueError: if `c <= 0`.

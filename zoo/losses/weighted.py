@@ -21,7 +21,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from zoo._validate import _is_int, _is_number, check_bool
+from zoo._validate import _is_int, _is_number, check_bool, check_items
 from zoo.losses._common import align_ranks, base_config, check_last_dim, to_tensors
 
 # Keras' focal losses serialize correctly as they are: re-exported under their
@@ -64,14 +64,8 @@ def _check_weight_vector(fn: str, name: str, value, *, allow_scalar: bool):
         raise TypeError(f"{fn}: `{name}` must be {what}, received {name}={value!r}")
     if not items:
         raise ValueError(f"{fn}: `{name}` must be {what}, received {name}={value!r}")
-    for item in items:
-        if not _is_number(item):
-            raise TypeError(
-                f"{fn}: `{name}` must be {what}, received {name}={value!r} "
-                f"(item {item!r} is a {type(item).__name__})"
-            )
-        if not (item > 0 and math.isfinite(item)):
-            raise ValueError(f"{fn}: `{name}` must be {what}, received {name}={value!r}")
+    check_items(fn, name, value, items, what, kind=_is_number,
+                valid=lambda item: item > 0 and math.isfinite(item))
     return [float(i) for i in items]
 
 
@@ -170,10 +164,7 @@ class WeightedCategoricalCrossentropy(keras.losses.Loss):
     Args:
         class_weights: Sequence of positive numbers, one per class, or the
             `{class_index: weight}` dict returned by `class_weights()`.
-        from_logits: Whether `y_pred` holds logits rather than probabilities.
-        reduction: Keras loss reduction. Defaults to `"sum_over_batch_size"`.
-        name: Name of the loss instance.
-        dtype: Dtype of the loss computation; defaults to `keras.config.floatx()`.
+        from_logits, reduction, name, dtype: As in `WeightedBinaryCrossentropy`.
 
     Raises:
         ValueError: if a weight is not positive, or (when called) the number of
@@ -220,18 +211,9 @@ class WeightedSparseCategoricalCrossentropy(WeightedCategoricalCrossentropy):
     A sample of class `k` costs `w_k * (-log p_k)`. Labels may have shape
     `(batch,)` or `(batch, 1)` (or any shape equal to `y_pred.shape[:-1]`).
 
-    Args:
-        class_weights: Sequence of positive numbers, one per class, or the
-            `{class_index: weight}` dict returned by `class_weights()`.
-        from_logits: Whether `y_pred` holds logits rather than probabilities.
-        reduction: Keras loss reduction. Defaults to `"sum_over_batch_size"`.
-        name: Name of the loss instance.
-        dtype: Dtype of the loss computation; defaults to `keras.config.floatx()`.
-
-    Raises:
-        ValueError: if a weight is not positive, or (when called) the number of
-            weights differs from the number of classes in `y_pred`.
-        TypeError: if `class_weights` is not a sequence or dict of numbers.
+    Args and errors: those of `WeightedCategoricalCrossentropy` (the one-hot
+    version); only the labels differ, and the default `name` is
+    `"weighted_sparse_categorical_crossentropy"`.
 
     Example:
 
@@ -240,14 +222,9 @@ class WeightedSparseCategoricalCrossentropy(WeightedCategoricalCrossentropy):
     2.7726
     """
 
-    def __init__(
-        self,
-        class_weights,
-        from_logits: bool = False,
-        reduction="sum_over_batch_size",
-        name: str = "weighted_sparse_categorical_crossentropy",
-        dtype=None,
-    ):
+    def __init__(self, class_weights, from_logits: bool = False,
+                 reduction="sum_over_batch_size",
+                 name: str = "weighted_sparse_categorical_crossentropy", dtype=None):
         # Same arguments, checks and config as the one-hot loss; only the labels differ.
         super().__init__(class_weights, from_logits=from_logits, reduction=reduction,
                          name=name, dtype=dtype)

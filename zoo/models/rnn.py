@@ -59,12 +59,12 @@ def build_lstm(input_shape, *, task, num_classes=None, num_outputs=1, units=(64,
         vocab_size: Token vocabulary size; enables the Embedding input.
         embedding_dim: Embedding width (default 32).
         mask_zero: Treat token id 0 as padding.
-        seed, optimizer, learning_rate, loss, metrics, compile, compile_kwargs, name: As
-            in :func:`zoo.build_fnn`.
-        mixed_precision: As in :func:`zoo.build_fnn`.
+        seed, optimizer, learning_rate, loss, metrics, compile, compile_kwargs, name,
+            mixed_precision: As in :func:`zoo.build_fnn`.
 
     Returns:
-        A built (and by default compiled) functional ``keras.Model``.
+        A built (and by default compiled) functional ``keras.Model`` (``LSTM``,
+        ``GRU`` or bidirectional ``LSTM`` layers, then the dense head).
 
     Raises:
         ValueError, TypeError: on any bad argument, before TensorFlow builds anything.
