@@ -3,8 +3,9 @@
 The graph is read from the source with ``ast``: every ``import`` and ``from ...
 import`` (at module level and inside functions, relative ones resolved),
 ``importlib.import_module("literal")``, and the modules a lazy package (PEP 562
-``__getattr__``) or a command table imports on demand (the module names in the
-module-level tables of a module that calls ``import_module`` with a variable). ``if TYPE_CHECKING:`` blocks are left out: they never run.
+``__getattr__``) or a command table imports on demand: the module names in the
+module-level tables of a package ``__init__`` or of a module that calls
+``import_module`` with a variable. ``if TYPE_CHECKING:`` blocks are left out: they never run.
 ``import a.b.c`` and ``from a.b import c`` (``c`` a module) depend on ``a.b.c``
 itself; like import-linter and grimp, the graph does not add the parent packages
 Python also initialises, so a package whose ``__init__`` re-exports a leaf module
@@ -115,11 +116,11 @@ def imports_of(name: str, path: Path, modules) -> set[str]:
             known = _known(target, modules)
             if known and known != name:
                 found.add(known)
-    if dynamic:
+    lazy_package = path.name == "__init__.py"
+    if dynamic or lazy_package:
         # A lazy package or a command table: the module names held in its module-level
         # tables ("zoo.gan.model", or "backend" for zoo.backend in a package) are what
         # it imports on demand.
-        lazy_package = path.name == "__init__.py"
         for statement in tree.body:
             if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
                 continue
@@ -178,6 +179,7 @@ def test_the_graph_sees_lazy_and_function_level_imports(graph):
     assert "zoo.models" in graph["zoo.registry"]  # inside a function
     assert "zoo.gan.model" in graph["zoo.gan.builders"]  # inside build_dcgan
     assert {"zoo.gan.model", "zoo.gan.job", "zoo.training"} <= graph["zoo"]  # PEP 562 maps
+    assert {"zoo.gan.model", "zoo.gan.job"} <= graph["zoo.gan"]
     assert "tuning.cli" in graph["zoo.cli"]  # the command table
     assert "zoo.data.dataset" in graph["zoo.series"]  # inside make_windows
 

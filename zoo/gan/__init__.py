@@ -21,7 +21,7 @@ Example:
 
 from __future__ import annotations
 
-import importlib
+from zoo._lazy import lazy_attributes
 
 #: Public names: name -> the submodule that defines it.
 _ATTRIBUTES = {
@@ -41,14 +41,4 @@ _ATTRIBUTES = {
 
 __all__ = sorted(_ATTRIBUTES)
 
-
-def __getattr__(name: str):
-    if name not in _ATTRIBUTES:
-        raise AttributeError(f"module 'zoo.gan' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_ATTRIBUTES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _ATTRIBUTES)
