@@ -9,8 +9,9 @@
 * :mod:`zoo.gan.callbacks`: sample grids as PNG files (:class:`GANSampleGrid`).
 * :mod:`zoo.gan.job`: :func:`generate`, the job ``zoo generate`` runs.
 
-The names below load on first use, so ``import zoo.gan.builders`` (and the model
-registry's listing) imports no Keras.
+The names below load on first use (Keras imported quietly first), so
+``import zoo.gan`` and ``import zoo.gan.builders`` (what the model registry's
+listing imports) import no Keras.
 
 Example:
     >>> from zoo import gan
@@ -22,6 +23,7 @@ Example:
 from __future__ import annotations
 
 from zoo._lazy import lazy_attributes
+from zoo.backend import import_keras
 
 #: Public names: name -> the submodule that defines it.
 _ATTRIBUTES = {
@@ -41,4 +43,5 @@ _ATTRIBUTES = {
 
 __all__ = sorted(_ATTRIBUTES)
 
-__getattr__, __dir__ = lazy_attributes(__name__, _ATTRIBUTES)
+# Keras is imported quietly before the first name is (``zoo.gan.builders`` itself needs none).
+__getattr__, __dir__ = lazy_attributes(__name__, _ATTRIBUTES, before=import_keras)
