@@ -67,3 +67,26 @@ def test_generate_refuses_bad_arguments_before_writing_anything(tmp_path, kwargs
     with pytest.raises(error, match=match):
         zoo.generate(**{"data": "digits", "out": tmp_path / "gan", **kwargs})
     assert not (tmp_path / "gan").exists()
+
+
+def test_generate_command_refuses_bad_data_with_one_line(tmp_path, capsys):
+    from zoo.cli import main
+
+    assert main(["generate", "--data", "regression", "--out", str(tmp_path / "gan")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("zoo: error: generate: unknown data='regression'")
+
+
+@pytest.mark.slow
+def test_generate_command_is_a_thin_wrapper_of_zoo_generate(tmp_path, capsys):
+    from zoo.cli import main
+
+    out = tmp_path / "gan"
+    assert main(["-q", "generate", "--epochs", "1", "--samples", "64", "--grid-every", "1",
+                 "--latent-dim", "16", "--base-filters", "8", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    report = json.loads((out / "quality.json").read_text())
+    assert f"DCGAN on digits (16, 16, 1): {report['epochs']} epochs" in printed
+    assert report["epochs"] == 1 and report["num_samples"] == 64
+    assert f"   model: {out / 'dcgan.keras'}" in printed
+    assert (out / "grids" / "epoch_001.png").exists() and (out / "samples.png").exists()
