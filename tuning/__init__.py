@@ -17,6 +17,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+# Light (lazy) as well; it registers the zoo's Keras classes and keeps TensorFlow's
+# C++ start-up lines off the terminal, whoever imports TensorFlow first.
+import zoo  # noqa: F401
+
 #: Public names: name -> the module that defines it.
 _ATTRIBUTES = {
     "ALGORITHMS": "tuning.config",

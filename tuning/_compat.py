@@ -29,6 +29,7 @@ INTERNALS = {
     "keras_tuner.src.engine.tuner.Tuner._try_build": "(self, hp)",
     "keras_tuner.src.engine.tuner.Tuner._build_hypermodel": "(self, hp)",
     "keras_tuner.src.engine.tuner.Tuner._get_checkpoint_fname": "(self, trial_id)",
+    "keras_tuner.src.engine.tuner.maybe_distribute": "(distribution_strategy)",
     "keras_tuner.src.engine.tuner.maybe_compute_model_size": "(model)",
     "keras_tuner.src.engine.base_tuner.BaseTuner._populate_initial_space": "(self)",
     "keras_tuner.src.engine.base_tuner.BaseTuner._is_worker": "(self)",
@@ -93,9 +94,20 @@ class TunerInternals:
         return self.zoo_build_model(hp)
 
     def zoo_build_model(self, hp):
-        """Build the model of ``hp`` the tuner class's way (Hyperband: with the parent's
-        checkpoint loaded)."""
+        """Build the model of ``hp`` the tuner class's way (the zoo's Hyperband overrides
+        it: :class:`tuning.reuse.HyperbandReuse`)."""
         return super()._build_hypermodel(hp)
+
+    def load_model(self, trial):
+        """``trial``'s model with its best-epoch checkpoint, optimizer state included.
+
+        keras-tuner's own ``load_model`` loads the checkpoint into a model whose
+        optimizer is not built yet, so Keras skips the saved optimizer state with a
+        warning; here the optimizer is built first (:func:`load_checkpoint`).
+        """
+        model = self._try_build(trial.hyperparameters)
+        load_checkpoint(self, model, trial.trial_id, optimizer=True)
+        return model
 
     def _populate_initial_space(self):
         # A worker takes every trial's hyperparameters from the chief's oracle, so
@@ -107,7 +119,11 @@ class TunerInternals:
 
 
 def build_model(tuner, hp):
-    """Build (and check) the model of ``hp`` the way a trial does, outside a trial."""
+    """Build (and check) the model of ``hp`` the way a trial does, outside a trial.
+
+    For the zoo's Hyperband that is a fresh model: no parent trial's weights
+    (:class:`tuning.reuse.HyperbandReuse`).
+    """
     return tuner._try_build(hp)
 
 
@@ -120,6 +136,38 @@ def build_fresh_model(tuner, hp):
 def checkpoint_path(tuner, trial_id) -> str:
     """The file of ``trial_id``'s best-epoch weights in the tuner's project."""
     return tuner._get_checkpoint_fname(trial_id)
+
+
+def load_checkpoint(tuner, model, trial_id, *, optimizer: bool) -> None:
+    """Load ``trial_id``'s best-epoch checkpoint into ``model``, saying what to do with
+    the optimizer state the checkpoint holds.
+
+    A checkpoint (``model.save_weights`` in keras-tuner's callback) holds the
+    optimizer's state too. Loaded into a model whose optimizer is not built yet, as
+    keras-tuner does, Keras skips that state with a ``UserWarning`` ("Skipping
+    variable loading for optimizer ..."). Here the choice is made deliberately:
+
+    Args:
+        tuner: The search's tuner.
+        model: A model built from the trial's hyperparameters.
+        trial_id: The trial whose checkpoint to load.
+        optimizer: ``True``: build the optimizer for the model's weights first (as
+            ``fit`` would) and restore its saved state (slots, iteration count) with
+            the weights. ``False``: the weights only; the optimizer starts afresh
+            (Hyperband's continuation of a parent trial, as in keras-tuner).
+    """
+    from keras_tuner.src.engine.tuner import maybe_distribute
+
+    path = checkpoint_path(tuner, trial_id)
+    model_optimizer = getattr(model, "optimizer", None)
+    skip = {}
+    with maybe_distribute(tuner.distribution_strategy):
+        if model_optimizer is not None:
+            if not optimizer:
+                skip = {"objects_to_skip": [model_optimizer]}
+            elif not model_optimizer.built:
+                model_optimizer.build(model.trainable_variables)
+        model.load_weights(path, **skip)
 
 
 def trials_ended(oracle) -> int:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import gc
 import time
-import warnings
 
 from zoo.backend.tensorflow import (
     custom_gradient_names,
@@ -66,11 +65,7 @@ class TrialCleanup:
         self._zoo_gc = {"start": time.perf_counter(), "spent": 0.0, "last": 0.1,
                         "custom_gradients": custom_gradient_names()}
         try:
-            with warnings.catch_warnings():
-                # Hyperband resumes trials from weight checkpoints without optimizer slots.
-                warnings.filterwarnings("ignore",
-                                        message="Skipping variable loading for optimizer")
-                return super().search(*fit_args, **fit_kwargs)
+            return super().search(*fit_args, **fit_kwargs)
         except Recycle:
             self.zoo_recycled = True
         finally:

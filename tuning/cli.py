@@ -64,8 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``zoo tune`` arguments to ``parser``."""
     parser.add_argument("model", help="registry model with a hypermodel: cnn, fnn, lstm, gru, "
                                       "bilstm")
-    parser.add_argument("--data", default=DEFAULT_DATA,
-                        help=f"data set name (default: {DEFAULT_DATA})")
+    from zoo.commands._options import data_help
+
+    parser.add_argument("--data", default=DEFAULT_DATA, help=data_help())
     for flag, name, kwargs in OPTIONS:
         kwargs = dict(kwargs)
         repeated = kwargs.get("action") == "append"
@@ -78,7 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             default = getattr(SearchConfig, name)
             kwargs["default"] = "none" if default is False else default
         parser.add_argument(flag, dest=name, help=text, **kwargs)
-    parser.add_argument("--top", type=int, default=5, help="trials in the final table")
+    parser.add_argument("--top", type=int, default=5, metavar="N",
+                        help="trials in the final table (default: %(default)s)")
 
 
 def settings(args: argparse.Namespace) -> dict:

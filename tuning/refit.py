@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-import warnings
 
 import numpy as np
 
@@ -61,9 +60,7 @@ def final_model(tuner, best, job):
 def best_checkpoint(tuner, best, job):
     """The best trial's model: its best-epoch checkpoint, or retrained when missing."""
     if os.path.exists(_compat.checkpoint_path(tuner, best.trial_id)):
-        with warnings.catch_warnings():  # the checkpoint's optimizer slots are not needed
-            warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
-            return tuner.load_model(best)
+        return tuner.load_model(best)  # weights and optimizer state (tuning._compat)
     logger.info("checkpoint of trial %s not on this machine: retraining it", best.trial_id)
     return retrain(tuner, best, job)
 

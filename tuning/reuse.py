@@ -228,10 +228,17 @@ class HyperbandReuse:
 
     def zoo_build_model(self, hp):
         current = getattr(self, "_zoo_trial_id", None)
-        if not self.zoo_reuse_models or current is None:  # load_model(), refits...
-            return super().zoo_build_model(hp)
-        cache = self.zoo_model_cache
         parent = hp.values.get(_compat.PARENT_TRIAL)
+        if current is None:  # load_model(), refits: a fresh build, no parent's weights
+            return _compat.build_fresh_model(self, hp)
+        if not self.zoo_reuse_models:
+            # keras-tuner's rebuild: a fresh model with the parent's weights and a fresh
+            # optimizer (keras-tuner's own build skips the optimizer state with a warning).
+            model = _compat.build_fresh_model(self, hp)
+            if parent is not None:
+                _compat.load_checkpoint(self, model, parent, optimizer=False)
+            return model
+        cache = self.zoo_model_cache
         entry = None
         if parent is not None:  # a later execution of this trial, else the parent's
             entry = cache.take(current) or cache.take(parent)
@@ -247,7 +254,7 @@ class HyperbandReuse:
         if parent is not None:
             with maybe_distribute(self.distribution_strategy):
                 if entry is None or not self._zoo_checkpoint_is_last_epoch(parent):
-                    model.load_weights(_compat.checkpoint_path(self, parent))
+                    _compat.load_checkpoint(self, model, parent, optimizer=False)
                 restore_state(model, state)  # what a fresh build trains from
         cache.put(current, model, state)
         return model

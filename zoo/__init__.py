@@ -6,6 +6,8 @@ The public names below load on first use, so ``import zoo`` is instant and the
 DCGAN, losses, schedules, callbacks): as soon as Keras is imported, before or
 after ``zoo``, so a model saved with them reloads with
 ``keras.saving.load_model(path, safe_mode=True)`` after a plain ``import zoo``.
+And it keeps TensorFlow's C++ start-up lines (oneDNN, CUDA probes) off the
+terminal whenever TensorFlow is first imported (``ZOO_SHOW_TF_LOGS=1`` shows them).
 
 Example:
     >>> import zoo
@@ -110,6 +112,17 @@ def _register_when_keras_loads() -> None:
 
 
 _register_when_keras_loads()
+
+
+def _quiet_tensorflow_import() -> None:
+    # Whoever imports TensorFlow first in this process (Keras, keras-tuner, the user),
+    # its C++ start-up lines stay off the terminal (zoo.backend.tensorflow).
+    from zoo.backend.tensorflow import quiet_first_import
+
+    quiet_first_import()
+
+
+_quiet_tensorflow_import()
 
 if TYPE_CHECKING:  # what static tools and IDEs see
     from zoo import (  # noqa: F401

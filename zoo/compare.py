@@ -202,7 +202,8 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
         patience: Early-stopping patience; ``None`` (the default) trains every run for
             all ``epochs`` so curves are comparable.
         progress: Optional ``f(run: dict, index: int, total: int)`` called after each run
-            (the CLI prints a line from it).
+            (the CLI prints a line from it). Without it each run is logged at INFO
+            (``zoo.compare``); with it, only at DEBUG, so no run is reported twice.
         **train_kwargs: Fixed arguments for :func:`zoo.training.train`
             (``batch_size``, ``optimizer``, ``model_kwargs``, ``data_options``...).
 
@@ -288,9 +289,11 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
             drop_custom_gradients(keep=registered)
             runs.append(run)
             index += 1
-            logger.info("[%d/%d] %s seed=%d %s=%.4f (%.1f s)", index, total, run["label"], seed,
-                        primary, run["final"] if run["final"] is not None else float("nan"),
-                        elapsed)
+            # One line a run: the caller's progress, else the log (never both).
+            logger.log(logging.INFO if progress is None else logging.DEBUG,
+                       "[%d/%d] %s seed=%d %s=%.4f (%.1f s)", index, total, run["label"], seed,
+                       primary, run["final"] if run["final"] is not None else float("nan"),
+                       elapsed)
             if progress is not None:
                 progress(run, index, total)
         rows.append(_summarise(combo, runs, target))

@@ -20,6 +20,18 @@ from zoo._validate import suggest
 #: the CLI and the tests to feed each model the right shape of data).
 INPUT_KINDS = ("flat", "image", "sequence", "tokens", "latent")
 
+#: What each input kind means, for ``zoo list`` (one entry per :data:`INPUT_KINDS`).
+INPUT_KIND_HELP = {
+    "flat": "vectors of features, shape (features,); images are flattened "
+            "(digits representation=flat, classification, regression, tables)",
+    "image": "images, shape (height, width, channels) (digits, mnist, fashion_mnist, "
+             "cifar10); a CNN also takes (length, channels) signals",
+    "sequence": "sequences, shape (timesteps, features) (series, digits "
+                "representation=sequence), or token ids (timesteps,) with vocab_size (text)",
+    "tokens": "token ids, shape (timesteps,)",
+    "latent": "latent vectors, shape (latent_dim,)",
+}
+
 
 @dataclass(frozen=True)
 class ModelSpec:

@@ -17,7 +17,6 @@ from zoo import data as data_module
 from zoo._validate import check_choice, check_number, check_positive_int
 from zoo.models import build_training_state
 from zoo.registry import get_spec
-from zoo.schedules import size_schedule
 
 logger = logging.getLogger("zoo.training")
 
@@ -155,6 +154,8 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
     kwargs.setdefault("seed", seed)
     rate = learning_rate
     if schedule is not None:
+        from zoo.schedules import size_schedule
+
         steps_per_epoch = max(1, -(-len(dataset.x_train) // batch_size))
         reference = learning_rate
         if reference is None and isinstance(optimizer, str):
@@ -168,7 +169,9 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
 
     all_callbacks = default_callbacks(patience=patience, monitor="val_loss", reduce_lr=reduce_lr)
     all_callbacks += list(callbacks or [])
-    logger.info("training %s on %s", model, dataset.summary())
+    # A zoo.compare run (verbose=0) is reported by compare, one line a run.
+    logger.log(logging.INFO if verbose else logging.DEBUG, "training %s on %s", model,
+               dataset.summary())
     start = time.perf_counter()
     pipeline = input_pipeline(dataset, batch_size=batch_size, seed=seed)
     inputs = (dict(x=pipeline[0], validation_data=pipeline[1], shuffle=False) if pipeline else

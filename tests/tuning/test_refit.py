@@ -83,3 +83,50 @@ def test_retrain_on_train_stops_early_on_validation(searched):
     model, info = final_model(tuner, best, job)
     assert info["mode"] == "train" and info["samples"] == len(job.dataset.x_train)
     assert model.optimizer.iterations.numpy() > 0
+
+
+def test_hyperband_refits_afresh_and_loads_checkpoints_without_a_warning(tmp_path, digits_flat,
+                                                                         monkeypatch):
+    import warnings
+
+    from tuning import HyperFNN, make_tuner
+
+    data = digits_flat
+    hm = HyperFNN(data.input_shape, data.num_classes, seed=0, train_size=len(data.x_train),
+                  fixed={"hidden_layers": 1, "units": 32, "batch_size": 128, "dropout": 0.3,
+                         "optimizer": "adam", "schedule": "cosine"})
+    config = SearchConfig(algorithm="hyperband", max_epochs=4, factor=2, max_trials=7, seed=0,
+                          objective="val_accuracy", directory=str(tmp_path))
+    job = Job(hm, data, config)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for reuse_models in (True, False):  # the zoo's continuation, keras-tuner's rebuild
+            tuner = make_tuner("hyperband", hm, objective="val_accuracy", max_epochs=4,
+                               factor=2, max_trials=7, reuse_models=reuse_models, seed=0,
+                               directory=tmp_path, project_name=f"hb_{reuse_models}")
+            tuner.search(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val),
+                         epochs=4, verbose=0)
+        # A trial that continued a parent: its refit must not start from the parent.
+        best = next(t for t in tuner.oracle.trials.values()
+                    if _compat.PARENT_TRIAL in t.hyperparameters.values)
+        parent = _compat.build_fresh_model(tuner, best.hyperparameters)
+        _compat.load_checkpoint(tuner, parent, best.hyperparameters.values[
+            _compat.PARENT_TRIAL], optimizer=False)
+        fresh = _compat.build_fresh_model(tuner, best.hyperparameters)
+        starts = []
+        fit = hm.fit
+        monkeypatch.setattr(hm, "fit", lambda hp, model, *a, **k: starts.append(
+            [w.numpy() for w in model.weights]) or fit(hp, model, *a, **k))
+        _, info = final_model(tuner, best, job)
+        assert info["mode"] == "train+val" and len(starts) == 1
+        for start, new, old in zip(starts[0], fresh.weights, parent.weights, strict=True):
+            np.testing.assert_array_equal(start, new.numpy())  # a fresh, seeded build
+        assert any(not np.array_equal(s, p.numpy()) for s, p in zip(starts[0], parent.weights,
+                                                                   strict=True))
+        import dataclasses
+
+        checkpoint, _ = final_model(tuner, best, dataclasses.replace(
+            job, config=dataclasses.replace(config, refit=False)))
+        assert checkpoint.optimizer.iterations.numpy() > 0  # its optimizer state came back too
+    messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    assert not messages, messages

@@ -8,40 +8,108 @@ descriptor 2 from absl, before any log-level setting applies. They bury a CLI's
 one-line error and every script's first screen, so the package's first import of
 TensorFlow points fd 2 at /dev/null for its duration. An import that fails is
 retried with stderr intact, so a broken installation still shows its real error.
-Set ``ZOO_SHOW_TF_LOGS=1`` to keep the chatter.
+Set ``ZOO_SHOW_TF_LOGS=1`` to keep the chatter. ``import zoo`` installs
+:func:`quiet_first_import`, so the first import of TensorFlow in the process is
+silenced whoever makes it (Keras, keras-tuner, a worker unpickling its job, the
+user's own ``import tensorflow``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.abc
+import importlib.util
 import os
 import sys
+
+
+def _show_logs() -> bool:
+    return os.environ.get("ZOO_SHOW_TF_LOGS") == "1"
+
+
+@contextlib.contextmanager
+def _fd2_silenced():
+    """Point file descriptor 2 at /dev/null for the block (nothing when it cannot)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable fd 2 (embedded interpreters)
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def import_tensorflow_quietly() -> None:
     """Import ``tensorflow`` and ``keras`` with fd 2 silenced (once per process)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if "tensorflow" in sys.modules or os.environ.get("ZOO_SHOW_TF_LOGS") == "1":
+    if "tensorflow" in sys.modules or _show_logs():
         return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no usable fd 2 (embedded interpreters)
-        return
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            try:
-                import keras  # noqa: F401
-                import tensorflow
+    with _fd2_silenced():
+        try:
+            import keras  # noqa: F401
+            import tensorflow
 
-                # The first device query logs a cuInit error on machines without CUDA.
-                tensorflow.config.list_physical_devices()
-            except Exception:  # noqa: BLE001 - the import below shows the error
-                pass
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+            # The first device query logs a cuInit error on machines without CUDA.
+            tensorflow.config.list_physical_devices()
+        except Exception:  # noqa: BLE001 - the caller's own import shows the error
+            pass
+
+
+class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
+    """A ``sys.meta_path`` entry that runs the first ``import tensorflow`` with fd 2 silenced.
+
+    It finds nothing itself: it asks the finders after it for TensorFlow's spec and
+    wraps the loader's ``exec_module``, then leaves ``sys.meta_path``. The first
+    device query (a cuInit error on machines without CUDA) runs inside it too.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        _remove_finder()
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None or _show_logs():
+            return spec
+        execute = spec.loader.exec_module
+
+        def exec_module(module):
+            os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+            with _fd2_silenced():
+                execute(module)
+                try:
+                    module.config.list_physical_devices()
+                except Exception:  # noqa: BLE001 - a later device query reports it
+                    pass
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def _remove_finder() -> None:
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowFinder)]
+
+
+def quiet_first_import() -> None:
+    """Silence TensorFlow's C++ start-up lines whenever this process first imports it.
+
+    Installs :class:`_QuietTensorFlowFinder` unless TensorFlow is imported already
+    or ``ZOO_SHOW_TF_LOGS=1``. Imports nothing itself: a process that never
+    imports TensorFlow (``zoo --help``, another backend) pays nothing.
+
+    Example:
+        >>> quiet_first_import()
+        >>> import tensorflow  # no oneDNN or CUDA lines on stderr
+    """
+    if "tensorflow" in sys.modules or _show_logs():
+        return
+    _remove_finder()
+    sys.meta_path.insert(0, _QuietTensorFlowFinder())
 
 
 @contextlib.contextmanager

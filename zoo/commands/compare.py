@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from zoo.commands._options import add_factory_and_data_options, factory_and_data_options
+from zoo.commands._options import (
+    add_factory_and_data_options,
+    data_help,
+    factory_and_data_options,
+    library_defaults,
+)
 
 HELP = "train every combination of the --vary values over several seeds and compare them"
 
@@ -22,32 +27,42 @@ example:
 
 
 def add_arguments(parser) -> None:
-    import argparse
+    from zoo.compare import compare
+    from zoo.training import train
 
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    default = {**library_defaults(train), **library_defaults(compare)}
     parser.epilog = EPILOG
     parser.add_argument("model", help="registered model name (see `zoo list`)")
-    parser.add_argument("--data", default="digits", help="data set name (default: digits)")
+    parser.add_argument("--data", default=default["data"], help=data_help())
     parser.add_argument("--vary", action="append", required=True, metavar="KEY=V1,V2,...",
-                        help="values to compare for one argument (repeatable)")
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--seeds", type=int, default=3, help="seeds per combination (default 3)")
+                        help="values to compare for one argument (repeatable; see below)")
+    parser.add_argument("--epochs", type=int, default=default["epochs"], metavar="N",
+                        help="epochs per run (maximum, with --patience)")
+    parser.add_argument("--seeds", type=int, default=default["seeds"], metavar="N",
+                        help="seeds per combination (seeds 0 to N-1)")
     parser.add_argument("--target", type=float,
                         help="report the epochs each combination needs to reach this value "
-                             "of the primary metric")
+                             "of the primary metric (default: not reported)")
     parser.add_argument("--metric", help="primary validation metric (default: accuracy, else "
                                          "mae, else loss)")
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--optimizer", default="adam")
-    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--batch-size", type=int, default=default["batch_size"], metavar="N",
+                        help="samples per training step")
+    parser.add_argument("--optimizer", default=default["optimizer"],
+                        help="optimizer name (see zoo train --help)")
+    parser.add_argument("--learning-rate", type=float, metavar="RATE",
+                        help="learning rate (default: the optimizer's)")
     parser.add_argument("--loss", help="loss name (default: the task's)")
-    parser.add_argument("--schedule", help="learning-rate schedule name (see zoo train)")
-    parser.add_argument("--patience", type=int, default=0,
-                        help="early-stopping patience; 0 (default) trains all epochs")
+    parser.add_argument("--schedule", help="learning-rate schedule name, see zoo train --help "
+                                           "(default: none, a constant rate)")
+    parser.add_argument("--patience", type=int, default=0, metavar="EPOCHS",
+                        help="early-stopping patience on val_loss; 0 trains all epochs")
     add_factory_and_data_options(
-        parser, param_help="fixed factory argument, e.g. --param hidden_units=128,64",
-        data_help="fixed data loader option")
-    parser.add_argument("--out", required=True, help="output directory")
+        parser, param_help="fixed factory argument, e.g. --param hidden_units=128,64 "
+                           "(repeatable)",
+        data_help="fixed data loader option (repeatable)")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output directory: results.json, results.csv, "
+                             "learning_curves.png (created)")
 
 
 def run(args) -> int:

@@ -6,31 +6,46 @@ A thin wrapper: the job is :func:`zoo.generate` (``zoo.gan.job``), which writes
 
 from __future__ import annotations
 
+from zoo.commands._options import data_help, library_defaults
+
 HELP = "train a DCGAN on image data; write sample grids, the model and quality numbers"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--data", default="digits", help="image data set: digits (embedded, "
-                        "up-sampled to --image-size), mnist, fashion_mnist, cifar10 (cached)")
-    parser.add_argument("--image-size", type=int, default=16,
-                        help="side of the digits images (16 or 32; default 16)")
-    parser.add_argument("--epochs", type=int, default=100)
-    parser.add_argument("--max-seconds", type=float, default=None,
-                        help="stop training after this many seconds (checked every batch)")
-    parser.add_argument("--batch-size", type=int, default=None,
+    from zoo.data import IMAGE_SETS
+    from zoo.gan.job import generate
+
+    default = library_defaults(generate)
+    parser.add_argument("--data", default=default["data"],
+                        help=data_help(IMAGE_SETS, what="image data") + "; digits is embedded "
+                        "and up-sampled to --image-size, mnist, fashion_mnist and cifar10 are "
+                        "read from Keras' cache")
+    parser.add_argument("--image-size", type=int, default=default["image_size"], metavar="PIXELS",
+                        help="side of the digits images: 16 or 32")
+    parser.add_argument("--epochs", type=int, default=default["epochs"], metavar="N",
+                        help="passes over the images (see also --max-seconds)")
+    parser.add_argument("--max-seconds", type=float, default=default["max_seconds"],
+                        metavar="S", help="stop training after this many seconds, checked "
+                        "every batch (default: no limit)")
+    parser.add_argument("--batch-size", type=int, default=default["batch_size"], metavar="N",
                         help="batch size (default: the DCGAN's, 64)")
-    parser.add_argument("--latent-dim", type=int, default=100)
-    parser.add_argument("--base-filters", type=int, default=None,
-                        help="generator width (default: build_dcgan's, 48; the "
-                             "discriminator keeps build_dcgan's 32)")
-    parser.add_argument("--ema-decay", type=_ema_decay, default="default",
+    parser.add_argument("--latent-dim", type=int, default=default["latent_dim"], metavar="N",
+                        help="size of the generator's random input")
+    parser.add_argument("--base-filters", type=int, default=default["base_filters"],
+                        metavar="N", help="generator width (default: build_dcgan's, 48; the "
+                        "discriminator keeps build_dcgan's 32)")
+    parser.add_argument("--ema-decay", type=_ema_decay, default=default["ema_decay"],
                         help="decay of the generator weight average used for sampling "
                              "(default: the DCGAN's, 0.999; 'none' samples the trained weights)")
-    parser.add_argument("--samples", type=int, default=1000,
+    parser.add_argument("--samples", type=int, default=default["samples"], metavar="N",
                         help="generated images scored by the quality classifier")
-    parser.add_argument("--grid-every", type=int, default=10, help="epochs between grids")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--grid-every", type=int, default=default["grid_every"], metavar="N",
+                        help="epochs between sample grids")
+    parser.add_argument("--seed", type=int, default=default["seed"],
+                        help="seed of the data split, the networks and the draws")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output directory: grids/, samples.png, dcgan.keras, quality.json "
+                             "(created)")
 
 
 def _ema_decay(text):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-HELP = "generate text with a character model saved by `zoo train lstm --data text`"
+HELP = ("generate text with a character model saved by `zoo train lstm --data text` or "
+        "`zoo tune lstm --data text`")
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("model_dir", metavar="MODEL_DIR",
-                        help="directory holding model.keras and vocab.json (or a .keras file "
-                             "with vocab.json beside it)")
+                        help="directory holding model.keras (zoo train) or best_model.keras (zoo "
+                             "tune) and vocab.json, or a .keras file with vocab.json beside it")
     parser.add_argument("--seed-text", default="The ",
                         help="text to continue (default: %(default)r)")
     parser.add_argument("--length", type=int, default=200,
@@ -17,7 +18,8 @@ def add_arguments(parser) -> None:
                         help="sampling temperature > 0: low is conservative, 1.0 samples the "
                              "model's distribution (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=None,
-                        help="seed of the draws; the same seed gives the same text")
+                        help="seed of the draws; the same seed gives the same text (default: "
+                             "different text every run)")
     parser.add_argument("--continuation-only", action="store_true",
                         help="print only the generated characters, not the seed text")
 
