@@ -66,7 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                       "bilstm")
     from zoo.commands._options import data_help
 
-    parser.add_argument("--data", default=DEFAULT_DATA, help=data_help())
+    parser.add_argument("--data", default=DEFAULT_DATA,
+                        help=data_help() + " (default: %(default)s)")
     for flag, name, kwargs in OPTIONS:
         kwargs = dict(kwargs)
         repeated = kwargs.get("action") == "append"
@@ -93,47 +94,40 @@ def settings(args: argparse.Namespace) -> dict:
     return values
 
 
-def _progress_printer(objective):
-    def show(row):
-        budget = f"/{row['budget']}" if row.get("budget") else ""
-        score = "failed" if row["score"] is None else f"{row['score']:.4f}"
-        best = "-" if row["best"] is None else f"{row['best']:.4f}"
-        hps = ", ".join(f"{k}={_fmt(v)}" for k, v in row["hyperparameters"].items()
-                        if not k.startswith("tuner/") or k == "tuner/epochs")
-        secs = row["seconds"] or 0.0
-        print(f"[trial {row['done']}{budget}] id={row['trial_id']} {row['worker'] or ''} "
-              f"{objective}={score} best={best} ({secs:.1f}s)  {hps}", flush=True)
-
-    return show
-
-
 def _fmt(value):
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the search described by ``args``; print progress, the top trials and test metrics."""
+    """Run the search described by ``args``; show progress, the top trials and test metrics.
+
+    The progress lines (the search's start, one line per trial, the final model's
+    training, the end) are ``run_search``'s own (``verbose=1``; ``zoo -q tune``:
+    none); this prints the results after it.
+    """
     from tuning import distributed
     from tuning.report import format_table
     from tuning.search import run_search
 
     start = time.time()
-    print(f"zoo tune {args.model} on {args.data}: {args.algorithm} search, objective "
-          f"{args.objective}, out {args.directory}" + (f", {args.workers} workers"
-                                                       if args.workers else ""), flush=True)
     try:
-        result = run_search(args.model, args.data, progress=_progress_printer(args.objective),
+        result = run_search(args.model, args.data, verbose=0 if args.quiet else 1,
                             **settings(args))
     except distributed.OracleUnreachableError as exc:
         raise ValueError(str(exc)) from None
     if result is None:  # a worker: the chief writes the report
-        print(f"worker done in {time.time() - start:.0f}s", flush=True)
+        print(f"worker done in {time.time() - start:.0f} s", flush=True)
         return 0
     print(f"\ntop {args.top} trials ({result.objective}, {result.direction}):")
     print(format_table(result.trials, result.objective, result.direction, top=args.top))
     print("\nbest hyperparameters: " + ", ".join(
         f"{k}={_fmt(v)}" for k, v in result.best_hyperparameters.items()
         if not k.startswith("tuner/")))
+    per_worker = result.report.get("trials_per_worker", {})
+    if len(per_worker) > 1:
+        print("trials per worker: " + ", ".join(f"{w}={n}" for w, n in per_worker.items()))
+    if not args.quiet:
+        return 0  # run_search's progress lines said the rest: the final model, its metrics
     refit = result.refit or {}
     if refit.get("mode") == "train+val":
         how = (f"best hyperparameters refit on train+val ({refit['samples']} samples, "
@@ -145,11 +139,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"best model: {how}")
     print("test metrics of the best model: " + ", ".join(
         f"{k}={v:.4f}" for k, v in result.test_metrics.items()))
-    per_worker = result.report.get("trials_per_worker", {})
-    if len(per_worker) > 1:
-        print("trials per worker: " + ", ".join(f"{w}={n}" for w, n in per_worker.items()))
-    print(f"{len(result.trials)} trials in {time.time() - start:.0f}s; report, trials.csv, "
-          f"best_model.keras and plots in {result.directory}")
+    print(f"{len(result.trials)} trials in {time.time() - start:.0f} s; report.json, "
+          f"trials.csv, best_model.keras and plots in {result.directory}")
     return 0
 
 

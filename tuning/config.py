@@ -115,6 +115,9 @@ class SearchConfig:
         tensorboard: Directory for TensorBoard logs.
         refit: The final model: ``"train+val"``, ``"train"`` or ``False``.
         write_report: Write the report files.
+        verbose: ``1`` (default): progress lines (the search's start, every trial,
+            the final model's training, the end) on stdout like Keras' progress bars
+            (``zoo.io.show_progress``); ``0``: none.
 
     Raises:
         ValueError: a bad value, or a setting that does not apply to the algorithm.
@@ -178,6 +181,9 @@ class SearchConfig:
                      "best trial's epochs, retrained on train, or none (the best trial's own "
                      "checkpoint)")
     write_report: bool = _setting(True, "write report.json, trials.csv, the model and plots")
+    verbose: int = _setting(
+        1, "progress: 1 shows a line as the search starts, one per trial and one per step "
+           "that takes time (the lines zoo tune prints), 0 nothing")
     #: ``(host, port)`` of the chief, resolved from ``oracle`` and the role (not an argument).
     address: tuple | None = field(default=None, init=False, compare=False)
     #: The function the user called, for messages (``"run_search"``, ``"make_tuner"``...).
@@ -230,6 +236,7 @@ class SearchConfig:
                   else _check_path(fn, "tensorboard", self.tensorboard))
         self._set("refit", _check_refit(fn, self.refit))
         self._set("write_report", check_bool(fn, "write_report", self.write_report))
+        self._set("verbose", _check_verbose(fn, self.verbose))
         self._set("role", check_choice(fn, "role", self.role, ROLES, allow_none=True))
         self._set("trials_per_process", _int_or_none(fn, "trials_per_process",
                                                      self.trials_per_process, 1, None))
@@ -455,6 +462,15 @@ def _check_refit(fn, value):
         return value
     raise ValueError(f"{fn}: `refit` must be one of 'train+val', 'train' or False, "
                      f"received refit={value!r}")
+
+
+def _check_verbose(fn, value) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if not isinstance(value, numbers.Integral) or value not in (0, 1):
+        raise ValueError(f"{fn}: `verbose` must be 0 (silent) or 1 (a line per trial), "
+                         f"received verbose={value!r}")
+    return int(value)
 
 
 def _check_workers(fn, config) -> int:

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 
 from tuning.config import SearchConfig
-from zoo.io import jsonable, read_json, write_json
+from zoo.io import jsonable, read_json, show_progress, write_json
 
 logger = logging.getLogger("tuning.job")
 
@@ -37,6 +37,14 @@ class Job:
     hypermodel: object
     dataset: object
     config: SearchConfig
+
+    def progress(self, line: str) -> None:
+        """Report a step of the job: shown with ``config.verbose`` (the line ``zoo tune``
+        prints, :func:`zoo.io.show_progress`), else logged at INFO; never both."""
+        if self.config.verbose:
+            show_progress(line, logger)
+        else:
+            logger.info("%s", line)
 
     def make_tuner(self, *, overwrite: bool | None = None):
         """The job's tuner (``overwrite=False``: never wipe the shared project)."""
@@ -173,3 +181,35 @@ def trial_row(trial, record=None) -> dict:
             "seconds": record.get("seconds"), "worker": record.get("worker"),
             "attempts": record.get("attempts"),
             "hyperparameters": jsonable(dict(trial.hyperparameters.values))}
+
+
+def format_trial(row: dict, objective: str) -> str:
+    """The one line of progress of a finished trial (what ``zoo tune`` prints).
+
+    Args:
+        row: A :class:`TrialClock` row (:func:`trial_row` plus ``best``, ``done``,
+            ``budget``).
+        objective: The objective's name.
+
+    Returns:
+        ``"[trial 3/70] id=0002 val_loss=0.1234 best=0.1000 (2.3 s)  units=64, ..."``
+        (the worker's name after the id in a distributed search).
+
+    Example:
+        >>> format_trial({"done": 1, "budget": 2, "trial_id": "00", "worker": None,
+        ...               "score": 0.5, "best": 0.5, "seconds": 1.0,
+        ...               "hyperparameters": {"units": 64}}, "val_loss")
+        '[trial 1/2] id=00 val_loss=0.5000 best=0.5000 (1.0 s)  units=64'
+    """
+    budget = f"/{row['budget']}" if row.get("budget") else ""
+    score = "failed" if row["score"] is None else f"{row['score']:.4f}"
+    best = "-" if row["best"] is None else f"{row['best']:.4f}"
+    hps = ", ".join(f"{k}={_short(v)}" for k, v in row["hyperparameters"].items()
+                    if not k.startswith("tuner/") or k == "tuner/epochs")
+    worker = f" {row['worker']}" if row.get("worker") else ""
+    return (f"[trial {row['done']}{budget}] id={row['trial_id']}{worker} {objective}={score} "
+            f"best={best} ({row['seconds'] or 0.0:.1f} s)  {hps}")
+
+
+def _short(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)

@@ -45,6 +45,7 @@ def final_model(tuner, best, job):
     """
     started = time.time()
     refit = job.config.refit
+    job.progress(_announce(tuner, best, job))
     if refit == "train+val":
         model, info = refit_on_train_and_val(tuner, best, job)
     elif refit == "train":
@@ -55,6 +56,20 @@ def final_model(tuner, best, job):
         info = {"mode": False}
     info["seconds"] = time.time() - started
     return model, info
+
+
+def _announce(tuner, best, job) -> str:
+    """The progress line before the final model is built (a refit can take a while)."""
+    refit = job.config.refit
+    data = job.dataset
+    if refit == "train+val":
+        return (f"final model: trial {best.trial_id}'s hyperparameters trained on train+val "
+                f"({len(data.x_train) + len(data.x_val)} samples) for "
+                f"{best_epochs(best, job)} epochs")
+    if refit == "train":
+        return (f"final model: trial {best.trial_id}'s hyperparameters retrained on train "
+                f"({len(data.x_train)} samples), early stopping on val")
+    return f"final model: trial {best.trial_id}'s best-epoch checkpoint"
 
 
 def best_checkpoint(tuner, best, job):
@@ -99,8 +114,6 @@ def refit_on_train_and_val(tuner, best, job):
     finally:
         if train_size is not None:
             hypermodel.train_size = train_size
-    logger.info("refit trial %s's hyperparameters on train+val (%d samples) for %d epochs",
-                best.trial_id, len(x), epochs)
     return model, {"mode": "train+val", "epochs": epochs, "samples": int(len(x))}
 
 

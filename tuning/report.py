@@ -196,5 +196,5 @@ def write_report(result, directory, *, tuned=None) -> dict:
     plot_objective_by_trial(result.trials, result.objective, result.direction,
                             paths["by_trial"])
     plot_objective_vs_hparams(result.trials, result.objective, paths["vs_hparams"], names=tuned)
-    logger.info("report written to %s", directory)
+    logger.debug("report written to %s", directory)  # run_search says it (verbose)
     return paths

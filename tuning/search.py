@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field, fields
 
 from tuning.config import DEFAULT_DATA, SearchConfig, objective_names, unknown_setting
-from tuning.job import Job, TrialClock, trial_row
+from tuning.job import Job, TrialClock, format_trial, trial_row
 from zoo.io import jsonable
 
 logger = logging.getLogger("tuning.search")
@@ -77,7 +77,8 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
                executions_per_trial=_D.executions_per_trial, tensorboard=_D.tensorboard,
                workers=_D.workers, role=_D.role, oracle=_D.oracle,
                trials_per_process=_D.trials_per_process, progress=None,
-               write_report=_D.write_report, tuner_kwargs=None, refit=_D.refit):
+               write_report=_D.write_report, tuner_kwargs=None, refit=_D.refit,
+               verbose=_D.verbose):
     """Tune ``model`` on ``data`` and return the best model with its test metrics.
 
     The search runs with early stopping per trial (``patience`` epochs on the
@@ -129,7 +130,8 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
             keeps memory flat. Implies one local worker when ``workers`` is 0 (the
             model must then be picklable: a zoo hypermodel or a module-level
             ``build`` function).
-        progress: ``f(row: dict)`` called after every trial (the CLI prints it).
+        progress: ``f(row: dict)`` called after every trial, with the trial's row
+            (``trial_id``, ``score``, ``best``, ``seconds``, ``hyperparameters``...).
         write_report: Write the report files.
         tuner_kwargs: Further :func:`tuning.make_tuner` settings
             (``hyperband_iterations``, ``reuse_models``, ``num_initial_points``,
@@ -140,6 +142,11 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
             ``"train"``: the best hyperparameters retrained on the training split with
             early stopping on the validation split. ``False``: the best trial's own
             model, reloaded from its best-epoch checkpoint (no extra training).
+        verbose: ``1`` (default): a line as the search starts, one per trial (the
+            lines ``zoo tune`` prints), one before the final model trains and one
+            at the end, shown like Keras' progress bars (stdout, or the ``logging``
+            stream after ``keras.config.disable_interactive_logging()``); ``0``:
+            silent (the same lines are logged at INFO by ``tuning.job``).
 
     Returns:
         A :class:`SearchResult` (on a worker: best model ``None``, no report).
@@ -164,8 +171,8 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
         data_options=data_options, patience=patience,
         executions_per_trial=executions_per_trial, tensorboard=tensorboard, workers=workers,
         role=role, oracle=oracle, trials_per_process=trials_per_process,
-        write_report=write_report, refit=refit, **_tuner_settings(fn, tuner_kwargs),
-        caller=fn)
+        write_report=write_report, refit=refit, verbose=verbose,
+        **_tuner_settings(fn, tuner_kwargs), caller=fn)
     if progress is not None and not callable(progress):
         raise TypeError(f"{fn}: `progress` must be a function of one row, received "
                         f"progress={progress!r}")
@@ -185,17 +192,45 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
     os.makedirs(config.directory, exist_ok=True)
 
     started = time.time()
+    job.progress(_start_line(model, dataset, config))
     if config.role == "worker":
         distributed.run_worker(job, config.address)
         return None
+    report = _trial_reporter(job, progress)
     if config.distributed:
-        tuner, clock = distributed.run_chief(job, progress=progress)
+        tuner, clock = distributed.run_chief(job, progress=report)
     else:
         tuner = job.make_tuner()
-        clock = TrialClock(tuner.oracle, tuner.project_dir, progress=progress,
+        clock = TrialClock(tuner.oracle, tuner.project_dir, progress=report,
                            budget=config.budget)
         job.search(tuner)
-    return _finish(fn, job, tuner, clock, time.time() - started)
+    return _finish(fn, job, tuner, clock, time.time() - started, started)
+
+
+def _start_line(model, dataset, config) -> str:
+    """The first progress line of a search: what runs, on what, how many trials, where."""
+    name = model if isinstance(model, str) else getattr(model, "MODEL", "") or getattr(
+        model, "__name__", type(model).__name__)
+    if config.role == "worker":
+        return (f"{config.algorithm} search of {name} on {dataset.name}: worker of the chief "
+                f"at {config.address[0]}:{config.address[1]}")
+    budget = "the whole grid" if config.budget is None else f"{config.budget} trials"
+    workers = f", {config.workers} local workers" if config.workers else ""
+    return (f"{config.algorithm} search of {name} on {dataset.summary()}: {budget} of up to "
+            f"{config.max_epochs} epochs, objective {config.objective_name}{workers}; job "
+            f"directory {config.directory}")
+
+
+def _trial_reporter(job, progress):
+    """``f(row)`` for the trial clock: the trial's progress line, then the user's ``progress``."""
+    objective = job.config.objective_name
+
+    def report(row):
+        job.progress(format_trial(row, objective))
+        if progress is not None:
+            progress(row)
+
+    return report
 
 
 def _tuner_settings(fn, tuner_kwargs) -> dict:
@@ -270,7 +305,7 @@ def _check_objective_reported(fn, hypermodel, dataset, objective):
                              f"{', '.join(reported)} (use one of the val_* names)")
 
 
-def _finish(fn, job, tuner, clock, search_seconds):
+def _finish(fn, job, tuner, clock, search_seconds, started):
     """The final model, its test metrics and the report of a finished search."""
     from tuning import report as report_module
     from tuning.refit import final_model
@@ -298,6 +333,12 @@ def _finish(fn, job, tuner, clock, search_seconds):
         search_seconds=search_seconds, dataset=data.name, workers=job.config.workers,
         tuned=tuned,
         model=getattr(job.hypermodel, "MODEL", None) or type(job.hypermodel).__name__)
+    job.progress("test metrics of the final model: " + ", ".join(
+        f"{k}={v:.4f}" for k, v in test_metrics.items()))
     if job.config.write_report:
         report_module.write_report(result, result.directory, tuned=tuned)
+        written = "; report.json, trials.csv, best_model.keras and plots in " + result.directory
+    else:
+        written = ""
+    job.progress(f"search done: {len(rows)} trials in {time.time() - started:.0f} s{written}")
     return result

@@ -197,7 +197,7 @@ def tuner_from_config(config: SearchConfig, hypermodel, *, overwrite: bool | Non
     check_directory(config.directory, resolved)
     # The default strategy needs no scope; keras-tuner only wants real strategies.
     dist = None if resolved is tf.distribute.get_strategy() else resolved
-    logger.info("make_tuner: %s search, strategy %s, directory %s/%s", config.algorithm,
+    logger.debug("make_tuner: %s search, strategy %s, directory %s/%s", config.algorithm,
                 describe(resolved), config.directory, config.project_name)
     after = _APPLIED_AFTER.get(config.algorithm, ())
     own = {name: getattr(config, name) for name in ALGORITHM_SETTINGS[config.algorithm]

@@ -30,11 +30,12 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo._validate import check_number, check_positive_int, suggest
+from zoo._validate import check_choice, check_number, check_positive_int, suggest
+from zoo.io import show_progress
 
 logger = logging.getLogger("zoo.compare")
 
-__all__ = ["TRAIN_KEYS", "allowed_keys", "compare", "format_summary", "parse_vary",
+__all__ = ["TRAIN_KEYS", "allowed_keys", "compare", "format_run", "format_summary", "parse_vary",
            "plot_curves", "write_results"]
 
 #: ``train`` arguments that can be varied (besides the model's factory arguments).
@@ -181,7 +182,7 @@ def _stats(values):
 
 def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, target=None,
             metric: str | None = None, out_dir=None, patience=None, progress=None,
-            **train_kwargs) -> list[dict]:
+            verbose: int = 1, **train_kwargs) -> list[dict]:
     """Train every combination of ``vary`` for ``seeds`` seeds and summarise the runs.
 
     Args:
@@ -201,9 +202,11 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
             ``learning_curves.png`` there.
         patience: Early-stopping patience; ``None`` (the default) trains every run for
             all ``epochs`` so curves are comparable.
-        progress: Optional ``f(run: dict, index: int, total: int)`` called after each run
-            (the CLI prints a line from it). Without it each run is logged at INFO
-            (``zoo.compare``); with it, only at DEBUG, so no run is reported twice.
+        progress: Optional ``f(run: dict, index: int, total: int)`` called after each run.
+        verbose: ``1`` (default): one line per run (:func:`format_run`, what ``zoo
+            compare`` prints), shown like Keras' progress bars
+            (:func:`zoo.io.show_progress`); ``0``: the line is logged at INFO
+            (``zoo.compare``) instead. Never both.
         **train_kwargs: Fixed arguments for :func:`zoo.training.train`
             (``batch_size``, ``optimizer``, ``model_kwargs``, ``data_options``...).
 
@@ -234,6 +237,7 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
         target = check_number(fn, "target", target)
     if patience is not None:
         patience = check_positive_int(fn, "patience", patience)
+    check_choice(fn, "verbose", verbose, (0, 1))
     for key in ("seed", "epochs", "verbose", "out_dir"):
         if key in train_kwargs:
             raise ValueError(f"{fn}: {key!r} is set by compare itself; remove it")
@@ -289,11 +293,11 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
             drop_custom_gradients(keep=registered)
             runs.append(run)
             index += 1
-            # One line a run: the caller's progress, else the log (never both).
-            logger.log(logging.INFO if progress is None else logging.DEBUG,
-                       "[%d/%d] %s seed=%d %s=%.4f (%.1f s)", index, total, run["label"], seed,
-                       primary, run["final"] if run["final"] is not None else float("nan"),
-                       elapsed)
+            # One line a run: shown with verbose, else logged (never both).
+            if verbose:
+                show_progress(format_run(run, index, total), logger)
+            else:
+                logger.info("%s", format_run(run, index, total))
             if progress is not None:
                 progress(run, index, total)
         rows.append(_summarise(combo, runs, target))
@@ -301,6 +305,20 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
         write_results(rows, out_dir, title=f"{model} on "
                       f"{data if isinstance(data, str) else data.name}")
     return rows
+
+
+def format_run(run: dict, index: int, total: int) -> str:
+    """The one progress line of a finished run of :func:`compare` (what ``zoo compare`` prints).
+
+    Example:
+        >>> format_run({"label": "activation=relu", "seed": 0, "metric": "val_accuracy",
+        ...             "final": 0.95, "epochs_run": 5, "wall_time": 2.5}, 1, 4)
+        '[1/4] activation=relu seed=0: val_accuracy=0.9500 after 5 epochs, 2.5 s'
+    """
+    final = run["final"]
+    return (f"[{index}/{total}] {run['label']} seed={run['seed']}: "
+            f"{run['metric']}={'nan' if final is None else format(final, '.4f')} "
+            f"after {run['epochs_run']} epochs, {run['wall_time']:.1f} s")
 
 
 def _summarise(combo: dict, runs: list[dict], target) -> dict:

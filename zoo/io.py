@@ -6,6 +6,8 @@
   replaced atomically, so a reader never sees half of it.
 * :func:`read_json` names the file and what is wrong with it.
 * :func:`format_table` renders rows of dicts as an aligned plain-text table.
+* :func:`show_progress` shows one progress line of a long job (a trial, a run)
+  where Keras shows its progress bars.
 * :func:`parse_value`, :func:`parse_key_value` and :func:`parse_range` read the
   one value syntax of every ``KEY=VALUE`` option of the ``zoo`` commands
   (``--param``, ``--data-option``, ``--schedule-arg``, ``--fixed``, ``--range``,
@@ -19,8 +21,10 @@ from __future__ import annotations
 
 import ast
 import json
+import logging
 import math
 import os
+import sys
 from pathlib import Path
 
 #: Key under which :func:`write_json` lists the non-finite numbers it wrote as ``null``.
@@ -187,6 +191,31 @@ def format_table(rows: list[dict], columns: list[str] | None = None, *,
 
 
 # --------------------------------------------------------------- KEY=VALUE syntax
+
+
+def show_progress(line: str, logger: logging.Logger | None = None) -> None:
+    """Show one progress line of a long job the way Keras shows its progress bars.
+
+    On stdout, flushed, like ``model.fit(verbose=1)``; through ``logger`` at INFO
+    instead when Keras' interactive logging is off
+    (``keras.config.disable_interactive_logging()``, e.g. for log files), as Keras
+    does with its own progress. The jobs call it only when their ``verbose`` asks
+    for progress, and then do not log the same line, so nothing shows twice.
+
+    Args:
+        line: The text, one line.
+        logger: Where the line goes without interactive logging (default: ``zoo``).
+
+    Example:
+        >>> show_progress("[trial 1/10] val_loss=0.1234")
+        [trial 1/10] val_loss=0.1234
+    """
+    keras = sys.modules.get("keras")
+    config = getattr(keras, "config", None)
+    if config is not None and not config.is_interactive_logging_enabled():
+        (logger or logging.getLogger("zoo")).info("%s", line)
+        return
+    print(line, flush=True)
 
 
 def _scalar(text: str, option: str):

@@ -20,24 +20,35 @@ def test_zoo_tune_short_hyperband_prints_progress_table_and_metrics(tmp_path, ca
     code = _zoo_main(["tune", "cnn", "--data", "digits", "--algorithm", "hyperband",
                       "--max-epochs", "2", "--fixed", "conv_blocks=1", "--range",
                       "filters=[32]", "--drop", "schedule", "--out", str(out)])
-    text = capsys.readouterr().out
+    captured = capsys.readouterr()
+    text = captured.out
     assert code == 0
-    assert "[trial 1/2]" in text and "[trial 2/2]" in text and "best=" in text
-    assert "top 5 trials" in text and "test metrics of the best model: accuracy=" in text
+    # One line per trial, once: on stdout, never again in the log on stderr.
+    trial_lines = [line for line in text.splitlines() if line.startswith("[trial ")]
+    assert [line.split("]")[0] for line in trial_lines] == ["[trial 1/2", "[trial 2/2"]
+    assert all(" val_loss=" in line and " best=" in line for line in trial_lines)
+    assert "[trial" not in captured.err
+    assert text.splitlines()[0].startswith("hyperband search of cnn on digits")
+    assert "top 5 trials" in text and "test metrics of the final model: accuracy=" in text
+    assert text.count("test metrics of the") == 1
     report = json.loads((out / "report.json").read_text())
     assert report["num_trials"] == 2
     assert report["best_hyperparameters"]["conv_blocks"] == 1
     assert report["best_hyperparameters"]["filters"] == 32
     assert (out / "best_model.keras").exists() and (out / "trials.csv").exists()
-    assert "best model: best hyperparameters refit on train+val (1527 samples" in text
+    assert "hyperparameters trained on train+val (1527 samples)" in text
+    assert f"report.json, trials.csv, best_model.keras and plots in {out}" in text
     assert report["refit"]["mode"] == "train+val"
-    # Same job again with --refit none: no new trial, the best trial's own checkpoint.
-    assert _zoo_main(["tune", "cnn", "--data", "digits", "--algorithm", "hyperband",
+    # Same job again, quiet, with --refit none: no new trial, the best trial's own
+    # checkpoint; no progress, only the results.
+    assert _zoo_main(["-q", "tune", "cnn", "--data", "digits", "--algorithm", "hyperband",
                       "--max-epochs", "2", "--fixed", "conv_blocks=1", "--range",
                       "filters=[32]", "--drop", "schedule", "--refit", "none",
                       "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "[trial" not in text and "best model: best trial's checkpoint" in text
+    assert "[trial" not in text and "search of cnn" not in text
+    assert "best model: best trial's checkpoint" in text
+    assert "test metrics of the best model: accuracy=" in text
     assert json.loads((out / "report.json").read_text())["refit"]["mode"] is False
 
 

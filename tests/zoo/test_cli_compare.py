@@ -21,6 +21,7 @@ def test_compare_prints_progress_and_table_and_writes_files(tmp_path):
     lines = proc.stdout.splitlines()
     progress = [line for line in lines if line.startswith("[")]
     assert len(progress) == 4 and progress[0].startswith("[1/4] activation=relu")
+    assert "[1/4]" not in proc.stderr  # one line a run: not logged as well
     assert "seed=1" in progress[-1] and "val_accuracy=" in progress[-1]
     assert any(line.startswith("combination") and "epochs to target" in line for line in lines)
     assert any(line.startswith("activation=sigmoid hidden_units=16x16") for line in lines)

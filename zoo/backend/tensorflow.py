@@ -140,6 +140,34 @@ def eager_kernels_kept():
         module.TFE_ContextClearCaches = flush
 
 
+@contextlib.contextmanager
+def remapper_off():
+    """Within the block, Grappler's remapper does not rewrite the graphs TensorFlow runs.
+
+    The remapper fuses op patterns (a convolution with its bias and activation...).
+    On the DCGAN's train step it fails ("remapper failed: INVALID_ARGUMENT:
+    Mutation::Apply error: fanout ... gradient_tape/.../LeakyRelu", TensorFlow
+    2.21, an error line on stderr at every new trace) and TensorFlow then runs the
+    graph without its rewrites anyway, so turning the remapper off for that function
+    changes nothing but the error line. Grappler reads the option when a function
+    is first run (instantiated), so wrap the calls that trace it (``fit``).
+
+    Example:
+        >>> with remapper_off():
+        ...     gan.fit(images, epochs=1)
+    """
+    import tensorflow as tf
+
+    before = tf.config.optimizer.get_experimental_options().get("remapping")
+    tf.config.optimizer.set_experimental_options({"remapping": False})
+    try:
+        yield
+    finally:
+        # Back to what it was: unset is the default, on.
+        tf.config.optimizer.set_experimental_options(
+            {"remapping": True if before is None else before})
+
+
 def _keep_kernels(handle):
     """Stand-in for ``TFE_ContextClearCaches`` inside :func:`eager_kernels_kept`."""
 

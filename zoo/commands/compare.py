@@ -86,16 +86,9 @@ def run(args) -> int:
             del fixed[key]
     model_kwargs, data_options = factory_and_data_options(args)
 
-    def progress(result, index, total):
-        final = result["final"]
-        line = (f"[{index}/{total}] {result['label']} seed={result['seed']}: "
-                f"{result['metric']}={'nan' if final is None else format(final, '.4f')} "
-                f"after {result['epochs_run']} epochs, {result['wall_time']:.1f} s")
-        print(line, flush=True)
-
     rows = compare(args.model, args.data, vary, epochs=args.epochs, seeds=args.seeds,
                    target=args.target, metric=args.metric, out_dir=args.out,
-                   patience=args.patience or None, progress=None if args.quiet else progress,
+                   patience=args.patience or None, verbose=0 if args.quiet else 1,
                    model_kwargs=model_kwargs, data_options=data_options, **fixed)
     print()
     print(f"{args.model} on {args.data}: {len(rows)} combinations x {args.seeds} seeds, "

@@ -152,7 +152,7 @@ class GANSampleGrid(keras.callbacks.Callback):
                                value_range=value_range, columns=self.columns)
         self.paths.append(path)
         self._last_written = epoch
-        logger.info("GANSampleGrid: wrote %s", path)
+        logger.debug("GANSampleGrid: wrote %s", path)  # one a grid: the job lists the folder
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:

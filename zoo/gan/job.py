@@ -26,7 +26,7 @@ from zoo import data as data_module
 from zoo._validate import check_choice, check_number, check_positive_int
 from zoo.gan import quality
 from zoo.gan.builders import build_dcgan
-from zoo.io import write_json
+from zoo.io import show_progress, write_json
 
 logger = logging.getLogger("zoo.gan.job")
 
@@ -58,11 +58,12 @@ def _time_limit(seconds):
 
 
 def _progress(every_seconds, epochs):
-    """A callback logging one line of losses every ``every_seconds`` (and at the end)."""
+    """A callback showing one line of losses every ``every_seconds`` (and at the end)."""
     import keras
 
     class Progress(keras.callbacks.Callback):
-        """One ``logging`` line of losses every ``every_seconds``, not one per epoch.
+        """One progress line of losses every ``every_seconds``, not one per epoch
+        (:func:`zoo.io.show_progress`: stdout, or the log without interactive logging).
 
         Keras' per-epoch lines slow a small GAN down and run to hundreds of lines.
         """
@@ -76,19 +77,19 @@ def _progress(every_seconds, epochs):
             values = "  ".join(f"{k} {v:.3f}" for k, v in sorted((logs or {}).items()))
             self.line = f"epoch {epoch + 1}/{epochs}  {now - self.start:6.1f} s  {values}"
             if now - self.last >= every_seconds:
-                logger.info("%s", self.line)
+                show_progress(self.line, logger)
                 self.last, self.line = now, None
 
         def on_train_end(self, logs=None):
             if self.line:
-                logger.info("%s", self.line)
+                show_progress(self.line, logger)
 
     return Progress()
 
 
 def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
              batch_size=None, latent_dim=100, base_filters=None, ema_decay="default",
-             samples=1000, grid_every=10, seed=0, verbose=0) -> dict:
+             samples=1000, grid_every=10, seed=0, verbose=1) -> dict:
     """Train a DCGAN on an image data set, measure its samples and save everything.
 
     Args:
@@ -106,8 +107,9 @@ def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
         samples: Number of generated images scored.
         grid_every: Epochs between sample grids.
         seed: Seed of data split, weights, training and samples.
-        verbose: ``0``: silent training; otherwise a ``logging`` line (logger
-            ``zoo.gan.job``, level INFO) of losses every 5 seconds.
+        verbose: ``1`` (default): the start of training, and a line of losses every
+            5 seconds, shown like Keras' progress bars (:func:`zoo.io.show_progress`);
+            ``0``: silent (the start is logged at INFO).
 
     Returns:
         The quality report written to ``quality.json`` (see
@@ -168,7 +170,10 @@ def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
         callbacks.append(_time_limit(max_seconds))
     if verbose:
         callbacks.append(_progress(PROGRESS_SECONDS, epochs))
-    logger.info("training a DCGAN on %s", dataset.summary())
+    if verbose:
+        show_progress(f"training a DCGAN on {dataset.summary()}", logger)
+    else:
+        logger.info("training a DCGAN on %s", dataset.summary())
     start = time.perf_counter()
     history = gan.fit(images, epochs=epochs, batch_size=batch_size, callbacks=callbacks,
                       verbose=0)

@@ -510,7 +510,10 @@ class DCGAN(keras.Model):
                 dataset = dataset.shuffle(len(images), seed=self.seed,
                                           reshuffle_each_iteration=True)
             dataset = dataset.batch(batch_size or DEFAULT_BATCH_SIZE).prefetch(tf.data.AUTOTUNE)
-        return super().fit(dataset, epochs=epochs, shuffle=False, **kwargs)
+        from zoo.backend.tensorflow import remapper_off
+
+        with remapper_off():  # Grappler's remapper fails on this train step, loudly
+            return super().fit(dataset, epochs=epochs, shuffle=False, **kwargs)
 
     def _prepare_dataset(self, fn, dataset, batch_size):
         """Check the first batch of a ``tf.data.Dataset``; batch it and add a channel axis."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+import weakref
 
 import numpy as np
 
@@ -47,8 +48,16 @@ def _as_images(fn, name, images):
     return images
 
 
+#: classifier -> {layer: its feature extractor}: one extractor per classifier, so repeated
+#: gan_quality calls reuse its traced predict function instead of tracing a new one each
+#: time (TensorFlow warns about "excessive retracing" after five).
+_EXTRACTORS = weakref.WeakKeyDictionary()
+
+
 def feature_extractor(classifier, layer=None):
     """A model mapping images to the classifier's penultimate (or named) layer.
+
+    The same classifier and layer give the same model (built once).
 
     Args:
         classifier: A built functional or sequential ``keras.Model``.
@@ -60,6 +69,13 @@ def feature_extractor(classifier, layer=None):
     Raises:
         ValueError: unknown layer name or a classifier with a single layer.
     """
+    built = _EXTRACTORS.setdefault(classifier, {})
+    if layer not in built:
+        built[layer] = _feature_extractor(classifier, layer)
+    return built[layer]
+
+
+def _feature_extractor(classifier, layer):
     import keras
 
     if layer is None:
