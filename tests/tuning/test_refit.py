@@ -119,7 +119,7 @@ def test_hyperband_refits_afresh_and_loads_checkpoints_without_a_warning(tmp_pat
             [w.numpy() for w in model.weights]) or fit(hp, model, *a, **k))
         _, info = final_model(tuner, best, job)
         assert info["mode"] == "train+val" and len(starts) == 1
-        for start, new, old in zip(starts[0], fresh.weights, parent.weights, strict=True):
+        for start, new in zip(starts[0], fresh.weights, strict=True):
             np.testing.assert_array_equal(start, new.numpy())  # a fresh, seeded build
         assert any(not np.array_equal(s, p.numpy()) for s, p in zip(starts[0], parent.weights,
                                                                    strict=True))
