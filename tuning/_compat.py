@@ -37,6 +37,7 @@ INTERNALS = {
     "keras_tuner.src.distribute.oracle_chief.OracleServicer": "(oracle)",
     "keras_tuner.src.distribute.oracle_chief.exit_chief": "(*args, **kwargs)",  # synchronized(oracle)
     "keras_tuner.src.protos.get_service_grpc": "()",
+    "keras_tuner.src.protos.get_service": "()",
     "Oracle.ongoing_trials": None,
     "Oracle.tuner_ids": None,
     "Oracle.end_order": None,
@@ -232,6 +233,20 @@ def start_oracle_server(oracle, host, port):
                          "not an address of this machine); pick another --oracle HOST:PORT")
     server.start()
     return server, servicer, bound
+
+
+def ask_oracle(channel, timeout: float) -> None:
+    """Ask the oracle service behind ``channel`` for its search space (a read, no change).
+
+    Raises:
+        grpc.RpcError: what answers is no keras-tuner oracle (``UNIMPLEMENTED``: another
+            gRPC or HTTP/2 service), or it did not answer within ``timeout`` seconds.
+    """
+    from keras_tuner.src import protos
+
+    stub = protos.get_service_grpc().OracleStub(channel)
+    stub.GetSpace(protos.get_service().GetSpaceRequest(), timeout=timeout,
+                  wait_for_ready=False)
 
 
 def search_over(oracle, servicer) -> bool:

@@ -43,24 +43,37 @@ class OracleUnreachableError(ValueError):
 
 
 def check_reachable(address, timeout: float = 5.0) -> None:
-    """Wait up to ``timeout`` seconds for the chief's gRPC channel to become ready.
+    """Check within ``timeout`` seconds that a tuning chief answers at ``address``.
 
-    keras-tuner's client otherwise waits up to an hour on each call.
+    keras-tuner's client otherwise waits up to an hour on each call. The channel
+    must become ready and the oracle service must answer a read of the search
+    space: a port where another service listens (a web server, another gRPC
+    service) is no chief either.
 
     Raises:
-        OracleUnreachableError: nothing answered in time.
+        OracleUnreachableError: nothing answered in time, or what answered is no
+            tuning chief; the same one-line message starts both.
     """
     import grpc
 
+    from tuning import _compat
+
     host, port = address
+    def unreachable(reason):
+        return OracleUnreachableError(
+            f"no tuning chief answered at {host}:{port} ({reason}); start the chief first "
+            "(zoo tune ... --role chief --oracle HOST:PORT) and check the address and any "
+            "firewall")
+
     channel = grpc.insecure_channel(f"{host}:{port}")
     try:
         grpc.channel_ready_future(channel).result(timeout=timeout)
+        _compat.ask_oracle(channel, timeout)
     except grpc.FutureTimeoutError:
-        raise OracleUnreachableError(
-            f"no tuning chief answered at {host}:{port} within {timeout:g} s; start the chief "
-            "first (zoo tune ... --role chief --oracle HOST:PORT) and check the address and "
-            "any firewall") from None
+        raise unreachable(f"nothing within {timeout:g} s") from None
+    except grpc.RpcError as error:
+        code = error.code().name if callable(getattr(error, "code", None)) else "no answer"
+        raise unreachable(f"another service answers there: {code}") from None
     finally:
         channel.close()
 
@@ -267,7 +280,8 @@ def _main(argv=None) -> int:
         print("usage: python -m tuning.distributed JOB.pkl HOST:PORT [TRIALS_PER_PROCESS]",
               file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    # The chief reports every trial; a local worker speaks up only for problems.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     _limit_threads()
     with open(argv[0], "rb") as f:
         job = pickle.load(f)

@@ -88,3 +88,54 @@ def test_a_worker_tuner_does_not_build_models_to_discover_the_space(tmp_path, mo
                         directory=tmp_path, project_name="space")
     assert chief_builds == 2 and len(builds) == chief_builds
     assert type(worker.oracle).__name__ == "OracleClient"
+
+
+@pytest.fixture
+def not_a_chief():
+    """Servers on 127.0.0.1 that answer but are no tuning chief: a plain HTTP server and
+    a gRPC server of another service. Only the loopback address is ever contacted."""
+    import http.server
+    import threading
+    from concurrent import futures
+
+    import grpc
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # keep the test's stderr to what zoo prints
+            pass
+
+    web = http.server.HTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    other = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    other_port = other.add_insecure_port("127.0.0.1:0")
+    other.start()
+    yield {"http": web.server_address[1], "grpc": other_port}
+    other.stop(grace=0)
+    web.shutdown()
+    web.server_close()
+
+
+def test_a_port_that_answers_but_is_no_chief_gives_the_one_line_message(not_a_chief, capsys,
+                                                                        tmp_path):
+    import urllib.request
+
+    from zoo.cli import main
+
+    http_port, grpc_port = not_a_chief["http"], not_a_chief["grpc"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/", timeout=5) as answer:
+        assert answer.status == 200  # it does answer HTTP
+    with pytest.raises(distributed.OracleUnreachableError,
+                       match=rf"no tuning chief answered at 127.0.0.1:{http_port} \(nothing "):
+        distributed.check_reachable(("127.0.0.1", http_port), timeout=1)
+    reasons = []
+    for port in (grpc_port, http_port):
+        code = main(["tune", "cnn", "--role", "worker", "--oracle", f"127.0.0.1:{port}",
+                     "--out", str(tmp_path / "worker")])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1, err
+        assert err[0].startswith(f"zoo: error: no tuning chief answered at 127.0.0.1:{port} (")
+        assert "start the chief first" in err[0] and "Traceback" not in err[0]
+        reasons.append(err[0].split("(", 1)[1].split(")", 1)[0])
+    assert reasons == ["another service answers there: UNIMPLEMENTED", "nothing within 5 s"]
+    assert not (tmp_path / "worker").exists()  # refused before any data or file
