@@ -27,6 +27,13 @@ def _fixed(text):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _data_option(text):
+    try:
+        return parse_key_value(text, option="--data-option")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _range(text):
     try:
         return parse_range(text)
@@ -49,6 +56,8 @@ OPTIONS = (
     ("--range", "ranges", {"type": _range, "action": "append",
                            "metavar": "NAME=LOW:HIGH|A,B,..."}),
     ("--drop", "drop", {"action": "append", "metavar": "NAME"}),
+    ("--data-option", "data_options", {"type": _data_option, "action": "append",
+                                       "metavar": "KEY=VALUE"}),
     ("--workers", "workers", {"type": int, "metavar": "N"}),
     ("--role", "role", {"choices": ROLES}),
     ("--oracle", "oracle", {"metavar": "HOST:PORT"}),
@@ -87,7 +96,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def settings(args: argparse.Namespace) -> dict:
     """The ``run_search`` settings of parsed ``zoo tune`` arguments."""
     values = {name: getattr(args, name) for _, name, _ in OPTIONS}
-    for name in ("fixed", "ranges"):
+    for name in ("fixed", "ranges", "data_options"):
         values[name] = dict(values[name]) if values[name] else None
     values["drop"] = tuple(values["drop"] or ())
     values["refit"] = False if values["refit"] == "none" else values["refit"]

@@ -164,7 +164,8 @@ class SearchConfig:
     ranges: Mapping | None = _setting(
         None, "narrow a hyperparameter: an interval LOW:HIGH or a list of choices")
     drop: tuple = _setting((), "do not tune NAME (use its default)")
-    data_options: Mapping | None = _setting(None, "loader options for a named data set")
+    data_options: Mapping | None = _setting(
+        None, "data loader option, e.g. max_chars=100000 for text")
     workers: int = _setting(0, "run a chief and N worker processes on this machine")
     role: str | None = _setting(None, "one role of a multi-machine search (with --oracle)")
     oracle: str | None = _setting(

@@ -493,11 +493,46 @@ class HyperLSTM(ZooHyperModel):
     applies to it), ``activation`` (of the dense block), ``kernel_initializer``,
     ``dropout``, ``batch_norm``, ``l2``, ``optimizer`` (+ ``momentum``),
     ``learning_rate``, ``schedule``, ``batch_size``. Arguments as in
-    :class:`ZooHyperModel`; ``model_kwargs={"vocab_size": ...}`` tunes a token model.
+    :class:`ZooHyperModel`, plus the untuned token-model arguments of
+    :func:`zoo.build_lstm`:
+
+    Args:
+        vocab_size: Token vocabulary size: the input is ``(timesteps,)`` token ids
+            through an ``Embedding`` (the character text: ``zoo.data.load("text")``
+            gives it in ``model_kwargs()``).
+        embedding_dim: The embedding's width (``build_lstm``'s default, 32).
+        return_sequences: Predict at every timestep (the text's next-character
+            targets ``(timesteps,)`` per window).
+
+    Raises:
+        ValueError: a token input ``(timesteps,)`` without ``vocab_size``, or
+            ``vocab_size`` with a ``(timesteps, features)`` input.
 
     Example:
         >>> hm = HyperLSTM((8, 8), 10, fixed={"cell": "gru"})
+        >>> text = HyperLSTM((64,), 90, vocab_size=90, return_sequences=True)
     """
+
+    def __init__(self, input_shape, num_classes=None, *, vocab_size=None, embedding_dim=None,
+                 return_sequences=False, **kwargs):
+        super().__init__(input_shape, num_classes, **kwargs)
+        fn = type(self).__name__
+        extra = {"vocab_size": vocab_size, "embedding_dim": embedding_dim,
+                 "return_sequences": return_sequences or None}
+        for key, value in extra.items():
+            if value is not None:
+                self.model_kwargs.setdefault(key, value)
+        tokens = self.model_kwargs.get("vocab_size") is not None
+        if tokens and len(self.input_shape) != 1:
+            raise ValueError(f"{fn}: `vocab_size` takes token ids of shape (timesteps,), "
+                             f"received input_shape={self.input_shape}")
+        if not tokens and len(self.input_shape) != 2:
+            raise ValueError(f"{fn}: input_shape={self.input_shape} is not (timesteps, "
+                             "features); token ids (timesteps,) need vocab_size= (a text "
+                             "Dataset's model_kwargs() has it)")
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "model_kwargs": dict(self.model_kwargs)}
 
     MODEL = "lstm"
     SPACE = (
@@ -554,8 +589,15 @@ def get_hypermodel(name: str, dataset=None, **kwargs) -> ZooHyperModel:
     cls, implied = HYPERMODELS[name]
     if dataset is not None:
         base = dataset.model_kwargs()
-        for key, val in base.items():
-            kwargs.setdefault(key, val)
+        shape_keys = ("input_shape", "task", "num_classes", "num_outputs")
+        for key in shape_keys:
+            if key in base:
+                kwargs.setdefault(key, base[key])
+        # What else the data set asks of the factory (the text's vocab_size and
+        # return_sequences) is an untuned factory argument; the caller's own win.
+        factory = {k: v for k, v in base.items() if k not in shape_keys}
+        if factory:
+            kwargs["model_kwargs"] = {**factory, **(kwargs.get("model_kwargs") or {})}
         kwargs.setdefault("train_size", len(dataset.x_train))
     if implied:
         fixed = dict(implied)

@@ -337,7 +337,12 @@ def _finish(fn, job, tuner, clock, search_seconds, started):
         f"{k}={v:.4f}" for k, v in test_metrics.items()))
     if job.config.write_report:
         report_module.write_report(result, result.directory, tuned=tuned)
-        written = "; report.json, trials.csv, best_model.keras and plots in " + result.directory
+        # What the data set saves beside its models (the text's vocab.json for zoo sample).
+        on_save = data.meta.get("on_save")
+        extra = sorted(os.path.basename(str(p)) for p in (
+            on_save(result.directory) or {}).values()) if callable(on_save) else []
+        written = (f"; report.json, trials.csv, best_model.keras{''.join(', ' + e for e in extra)}"
+                   f" and plots in {result.directory}")
     else:
         written = ""
     job.progress(f"search done: {len(rows)} trials in {time.time() - started:.0f} s{written}")

@@ -133,3 +133,31 @@ def test_same_seed_builds_the_same_weights():
     keras.backend.clear_session()
     b, _ = _build(hm)
     assert all((x == y).all() for x, y in zip(w, b.get_weights(), strict=True))
+
+
+def test_lstm_hypermodel_tunes_the_character_model_of_the_text_data():
+    import numpy as np
+
+    import zoo
+
+    text = zoo.data.load("text", window=16, max_chars=20_000)
+    vocab = text.num_classes
+    hm = get_hypermodel("lstm", text, fixed={"units": 32, "recurrent_layers": 1})
+    assert hm.model_kwargs == {"vocab_size": vocab, "return_sequences": True}
+    model = hm.build(kt.HyperParameters())
+    assert model.input_shape == (None, 16) and model.output_shape == (None, 16, vocab)
+    assert model.layers[1].__class__.__name__ == "Embedding"
+    history = hm.fit(kt.HyperParameters(), model, text.x_train, text.y_train, epochs=1,
+                     validation_data=(text.x_val, text.y_val), verbose=0)
+    assert np.isfinite(history.history["val_loss"][0])
+    # The bidirectional alias keeps the data's factory arguments; the caller's own win.
+    bi = get_hypermodel("bilstm", text, model_kwargs={"embedding_dim": 8})
+    assert bi.model_kwargs == {"vocab_size": vocab, "return_sequences": True,
+                               "embedding_dim": 8, "bidirectional": True}
+    # Built directly: the same arguments as build_lstm's.
+    direct = HyperLSTM((16,), vocab, vocab_size=vocab, embedding_dim=8, return_sequences=True)
+    assert direct.build(kt.HyperParameters()).output_shape == (None, 16, vocab)
+    with pytest.raises(ValueError, match=r"token ids \(timesteps,\) need vocab_size="):
+        HyperLSTM((16,), vocab)
+    with pytest.raises(ValueError, match="`vocab_size` takes token ids"):
+        HyperLSTM((16, 3), vocab, vocab_size=vocab)

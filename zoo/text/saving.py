@@ -17,6 +17,9 @@ from zoo.text.vocabulary import VOCAB_FILE, CharVocabulary
 
 #: File name of the model inside a model directory (as written by ``zoo train``).
 MODEL_FILE = "model.keras"
+#: The model files :func:`load_model` looks for in a directory, in this order: ``zoo
+#: train``'s, then the best model of a ``zoo tune`` job.
+MODEL_FILES = (MODEL_FILE, "best_model.keras")
 
 
 def save_model(model, vocab: CharVocabulary, directory) -> dict:
@@ -39,8 +42,9 @@ def load_model(path):
 
     Args:
         path: A directory holding ``model.keras`` and ``vocab.json`` (what
-            ``zoo train lstm --data text --out DIR`` or :func:`save_model` writes), or
-            a ``.keras`` file with ``vocab.json`` beside it.
+            ``zoo train lstm --data text --out DIR`` or :func:`save_model` writes) or
+            ``best_model.keras`` and ``vocab.json`` (a ``zoo tune lstm --data text``
+            job), or a ``.keras`` file with ``vocab.json`` beside it.
 
     Returns:
         ``(model, vocab)``.
@@ -52,10 +56,14 @@ def load_model(path):
         >>> model, vocab = load_model("runs/char")  # doctest: +SKIP
     """
     path = Path(path)
-    model_path = path / MODEL_FILE if path.is_dir() else path
+    model_path = path
+    if path.is_dir():
+        found = [path / name for name in MODEL_FILES if (path / name).is_file()]
+        model_path = found[0] if found else path / MODEL_FILE
     if not model_path.is_file():
         raise FileNotFoundError(f"load_model: no saved model at {str(model_path)!r} (expected "
-                                f"a directory holding {MODEL_FILE} or a .keras file)")
+                                f"a directory holding {' or '.join(MODEL_FILES)}, or a .keras "
+                                "file)")
     vocab_path = model_path.parent / VOCAB_FILE
     if not vocab_path.is_file():
         raise FileNotFoundError(f"load_model: no {VOCAB_FILE} beside {str(model_path)!r}; was "
