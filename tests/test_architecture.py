@@ -210,7 +210,14 @@ def test_text_and_series_reach_the_data_package_for_the_dataset_type_only(graph)
 
 
 LIGHT = ("zoo", "zoo.registry", "zoo.models", "zoo.gan", "zoo.gan.builders", "zoo.data",
-         "zoo.data.dataset", "zoo.text", "zoo.series", "zoo.teaching", "zoo.io", "zoo.cli")
+         "zoo.data.dataset", "zoo.text", "zoo.series", "zoo.teaching", "zoo.io", "zoo.cli",
+         # what the command line imports before a command runs (zoo --help, zoo list...)
+         "zoo.commands.train", "zoo.commands.compare", "zoo.commands.generate",
+         "zoo.commands.sample", "zoo.commands.list_models", "tuning", "tuning.cli",
+         "tuning.config",
+         # the modules of public names zoo.__getattr__ hands out without importing Keras
+         "zoo.training", "zoo.compare", "zoo.gan.job", "zoo.models.fnn", "zoo.models.cnn",
+         "zoo.models.rnn")
 
 
 @pytest.mark.parametrize("module", LIGHT)
@@ -264,3 +271,9 @@ def test_the_checker_finds_circles_through_lazy_and_relative_imports(tmp_path):
     assert find_cycle(graph) == ["pkg.a", "pkg.b", "pkg.c", "pkg.a"]
     graph["pkg.c"].clear()
     assert find_cycle(graph) is None
+
+
+def test_the_light_public_names_are_in_light_modules():
+    import zoo
+
+    assert zoo._LIGHT_ATTRIBUTE_MODULES <= set(LIGHT)

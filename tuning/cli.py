@@ -14,7 +14,14 @@ from __future__ import annotations
 import argparse
 import time
 
-from tuning.config import DEFAULT_DATA, ROLES, SearchConfig, help_text, setting_help
+from tuning.config import (
+    DEFAULT_DATA,
+    ROLES,
+    TUNABLE_MODELS,
+    SearchConfig,
+    help_text,
+    setting_help,
+)
 from zoo.io import parse_key_value, parse_range
 
 HELP = "tune a model's hyperparameters with keras-tuner (random, Bayesian, Hyperband, grid)"
@@ -71,8 +78,8 @@ OPTIONS = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``zoo tune`` arguments to ``parser``."""
-    parser.add_argument("model", help="registry model with a hypermodel: cnn, fnn, lstm, gru, "
-                                      "bilstm")
+    parser.add_argument("model", help="registry model with a hypermodel: "
+                                      + ", ".join(TUNABLE_MODELS))
     from zoo.commands._options import data_help
 
     parser.add_argument("--data", default=DEFAULT_DATA,

@@ -55,6 +55,10 @@ ALGORITHM_ONLY = tuple(dict.fromkeys(
 #: The data set of ``run_search`` and ``zoo tune`` when none is named.
 DEFAULT_DATA = "digits"
 
+#: The registry models with a hypermodel (``tuning.hypermodels.HYPERMODELS``, which a
+#: test compares), named here so that a model is checked before keras-tuner loads.
+TUNABLE_MODELS = ("fnn", "cnn", "lstm", "gru", "bilstm")
+
 ROLES = ("chief", "worker")
 REFITS = ("train+val", "train", False)
 

@@ -250,13 +250,13 @@ def _tuner_settings(fn, tuner_kwargs) -> dict:
 def _check_model(fn, model, config) -> str | None:
     """Check ``model`` before any data loads; return a registry model's ``input_kind``."""
     if isinstance(model, str):
-        import zoo
-        from tuning.hypermodels import HYPERMODELS
+        from tuning.config import TUNABLE_MODELS
+        from zoo.registry import get_spec
 
-        spec = zoo.get_spec(model)  # raises the registry's "unknown model" message
-        if model not in HYPERMODELS:
+        spec = get_spec(model)  # raises the registry's "unknown model" message
+        if model not in TUNABLE_MODELS:
             raise ValueError(f"{fn}: model {model!r} has no hypermodel; tunable models: "
-                             f"{', '.join(HYPERMODELS)} (or pass a build(hp) function)")
+                             f"{', '.join(TUNABLE_MODELS)} (or pass a build(hp) function)")
         return spec.input_kind
     import keras_tuner as kt
 

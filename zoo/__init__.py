@@ -69,13 +69,21 @@ _SERIALIZABLE = ("zoo.losses", "zoo.schedules", "zoo.callbacks", "zoo.gan.model"
 __all__ = sorted((*_SUBMODULES, *_ATTRIBUTES, "__version__"))
 
 # Modules that need no Keras: importing them never imports a backend.
-_LIGHT = frozenset({"backend", "data", "gan", "initializers", "io", "layers", "models", "precision",
-                    "registry", "series", "tasks", "teaching", "text"})
+_LIGHT = frozenset({"backend", "compare", "data", "gan", "initializers", "io", "layers", "models",
+                    "precision", "registry", "series", "tasks", "teaching", "text", "training"})
+
+
+#: Modules of public names that import no Keras until a function is called (the
+#: registry, the factories, the jobs): the command line uses them before any backend.
+_LIGHT_ATTRIBUTE_MODULES = frozenset({"zoo.registry", "zoo.models.fnn", "zoo.models.cnn",
+                                      "zoo.models.rnn", "zoo.gan.builders", "zoo.gan.job",
+                                      "zoo.training"})
 
 
 def __getattr__(name: str):
     if name in _ATTRIBUTES:
-        _keras_ready()
+        if _ATTRIBUTES[name] not in _LIGHT_ATTRIBUTE_MODULES:
+            _keras_ready()
         value = getattr(importlib.import_module(_ATTRIBUTES[name]), name)
     elif name in _SUBMODULES or name in _DEPRECATED:
         if name not in _LIGHT:

@@ -146,3 +146,51 @@ def test_the_tune_command_line_loads_without_keras():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def _zoo(*args, cwd=None, timeout=600):
+    import subprocess
+    import sys
+
+    from tests.zoo.test_cli import user_env
+
+    return subprocess.run([sys.executable, "-m", "zoo.cli", *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=cwd, env=user_env())
+
+
+@pytest.mark.slow
+def test_a_two_worker_search_prints_no_chatter_and_one_line_per_trial(tmp_path):
+    from tests.zoo.test_cli import chatter
+
+    proc = _zoo("tune", "fnn", "--algorithm", "random", "--max-trials", "3", "--max-epochs",
+                "1", "--workers", "2", "--out", str(tmp_path / "w2"))
+    assert proc.returncode == 0, proc.stderr
+    assert chatter(proc.stderr) == [], proc.stderr
+    trial_lines = [line for line in proc.stdout.splitlines() if line.startswith("[trial ")]
+    assert sorted(line.split("]")[0] for line in trial_lines) == [
+        "[trial 1/3", "[trial 2/3", "[trial 3/3"]
+    assert {line.split()[3] for line in trial_lines} <= {"tuner0", "tuner1"}
+    assert "[trial" not in proc.stderr
+    report = json.loads((tmp_path / "w2" / "report.json").read_text())
+    assert report["num_trials"] == 3
+
+
+@pytest.mark.slow
+def test_tune_lstm_on_text_then_sample_from_its_best_model(tmp_path):
+    from tests.zoo.test_cli import chatter
+
+    job = tmp_path / "tune_text"
+    proc = _zoo("tune", "lstm", "--data", "text", "--max-trials", "2", "--out", str(job))
+    assert proc.returncode == 0, proc.stderr
+    assert chatter(proc.stderr) == [], proc.stderr
+    assert "vocab.json" in proc.stdout
+    report = json.loads((job / "report.json").read_text())
+    assert report["num_trials"] == 2 and (job / "vocab.json").exists()
+    samples = [_zoo("sample", str(job), "--seed-text", "Return the ", "--length", "60",
+                    "--seed", "3") for _ in range(2)]
+    for sample in samples:
+        assert sample.returncode == 0, sample.stderr
+        assert sample.stdout.startswith("Return the ") and len(sample.stdout.strip()) >= 60
+    assert samples[0].stdout == samples[1].stdout  # seeded
+    again = _zoo("sample", str(job / "best_model.keras"), "--length", "20", "--seed", "3")
+    assert again.returncode == 0, again.stderr

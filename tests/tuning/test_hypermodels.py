@@ -161,3 +161,10 @@ def test_lstm_hypermodel_tunes_the_character_model_of_the_text_data():
         HyperLSTM((16,), vocab)
     with pytest.raises(ValueError, match="`vocab_size` takes token ids"):
         HyperLSTM((16, 3), vocab, vocab_size=vocab)
+
+
+def test_the_tunable_models_named_without_keras_tuner_are_the_hypermodels():
+    from tuning.config import TUNABLE_MODELS
+    from tuning.hypermodels import HYPERMODELS
+
+    assert TUNABLE_MODELS == tuple(HYPERMODELS)
