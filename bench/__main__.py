@@ -7,6 +7,10 @@ Prints one table of ratios (median of the interleaved pairs, with min-max), writ
 run this time are carried over from the previous ``latest.json`` with the time they
 were measured.
 
+``--quick`` (``make bench-quick``) is a shorter, noisier run: it writes its figures
+to ``bench/results/quick.json`` (not tracked by git) and leaves ``latest.json`` and
+``BENCHMARKS.md`` alone; only a full run regenerates them.
+
 Rows:
     1. factory overhead (``bench.factory_overhead``)
     2. input pipeline and compilation (``bench.input_pipeline``)
@@ -15,6 +19,8 @@ Rows:
     4. tuner efficiency (``bench.tuner_efficiency``)
     5. distributed tuning, 1 vs 2 workers (``bench.distributed_tuning``)
     6. memory of a 30-trial vs a 5-trial search (``bench.memory``)
+    7. the command line's answers without a backend: ``zoo --help``, ``zoo list``...
+       (``bench.cli_startup``)
 
 ``--accelerator`` also runs ``bench.accelerator`` (images/s in float32 vs mixed
 precision + XLA; meant for a GPU/TPU host).
@@ -34,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
+#: Where ``--quick`` writes its figures (ignored by git): never over the tracked files.
+QUICK_RESULTS = ROOT / "bench" / "results" / "quick.json"
 MARKDOWN = ROOT / "BENCHMARKS.md"
 #: Hand-written notes rendered with the figures: the defaults chosen from a measurement
 #: (``decisions``, each naming the row and results that back it) and how to read the rows.
@@ -46,6 +54,7 @@ ROWS = {
     4: ("bench.tuner_efficiency", "Tuner efficiency (digits CNN)"),
     5: ("bench.distributed_tuning", "Distributed tuning: 2 workers vs 1"),
     6: ("bench.memory", "Memory: 30-trial vs 5-trial search"),
+    7: ("bench.cli_startup", "Command line: answers without a backend (wall time)"),
 }
 ACCELERATOR = ("bench.accelerator", "Accelerator: float32 vs mixed precision + XLA")
 
@@ -309,7 +318,9 @@ def render_markdown(doc: dict, notes: dict | None = None) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="short run (under 3 minutes)")
+    parser.add_argument("--quick", action="store_true",
+                        help="short run (a few minutes), written to bench/results/quick.json "
+                             "only: latest.json and BENCHMARKS.md stay as they are")
     parser.add_argument("--rows", help="comma-separated row numbers (default: all)")
     parser.add_argument("--accelerator", action="store_true",
                         help="also run bench/accelerator.py (for GPU/TPU hosts)")
@@ -331,6 +342,7 @@ def main(argv=None) -> int:
         return 0
     rows = parse_rows(args.rows)
 
+    import zoo  # noqa: F401 - light; keeps TensorFlow's start-up lines off the terminal
     from bench import _timing
 
     started = time.perf_counter()
@@ -348,6 +360,19 @@ def main(argv=None) -> int:
     print(f"\nbench: {len(results)} row(s) in {total:.0f} s")
     print_rows(results)
     if args.no_write:
+        return 0
+    if args.quick:
+        doc = {"generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                   timespec="seconds"),
+               "mode": "quick", "rows_run": rows, "total_seconds": round(total, 1),
+               "machine": machine, "load_average_1m_at_end": _timing.load_average(),
+               "versions": _timing.versions(), "devices": _timing.devices(),
+               "rows": {str(r["row"]): r for r in results}, "accelerator": accel}
+        QUICK_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        QUICK_RESULTS.write_text(json.dumps(doc, indent=1, default=str) + "\n")
+        print(f"bench: wrote {os.path.relpath(QUICK_RESULTS)} (a quick run: "
+              f"{os.path.relpath(RESULTS)} and {os.path.relpath(MARKDOWN)} are left as they "
+              "are; `make bench` regenerates them)")
         return 0
 
     previous = {}

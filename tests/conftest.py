@@ -13,6 +13,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest  # noqa: E402
 
+import zoo  # noqa: E402, F401 - light; keeps TensorFlow's start-up lines out of the test output
+
 
 def pytest_collection_modifyitems(config, items):
     import keras

@@ -119,9 +119,16 @@ def test_runner_writes_json_and_markdown(tmp_path, monkeypatch, capsys):
                                          2: ("bench.no_such_row", "Missing row")})
     monkeypatch.setattr(runner, "RESULTS", tmp_path / "latest.json")
     monkeypatch.setattr(runner, "MARKDOWN", tmp_path / "BENCHMARKS.md")
+    monkeypatch.setattr(runner, "QUICK_RESULTS", tmp_path / "quick.json")
+    # A quick run writes its own, untracked file and leaves the tracked ones alone.
     assert runner.main(["--quick"]) == 0
+    quick = json.loads((tmp_path / "quick.json").read_text())
+    assert quick["mode"] == "quick" and quick["rows"]["1"]["results"][0]["note"] == "quick"
+    assert not (tmp_path / "latest.json").exists() and not (tmp_path / "BENCHMARKS.md").exists()
+    assert "quick.json" in capsys.readouterr().out
+    assert runner.main([]) == 0
     doc = json.loads((tmp_path / "latest.json").read_text())
-    assert doc["mode"] == "quick" and doc["machine"]["cpu_count"] >= 1
+    assert doc["mode"] == "full" and doc["machine"]["cpu_count"] >= 1
     assert doc["versions"]["tensorflow"] and doc["devices"]
     fake = doc["rows"]["1"]
     assert fake["status"] == "ok" and fake["results"][0]["ratio"]["median"] == 1.5
@@ -151,7 +158,7 @@ def test_markdown_carries_the_hand_written_notes(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "ROWS", {1: ("tests.bench._fake_row", "Fake row")})
     monkeypatch.setattr(runner, "RESULTS", tmp_path / "latest.json")
     monkeypatch.setattr(runner, "MARKDOWN", tmp_path / "BENCHMARKS.md")
-    assert runner.main(["--quick"]) == 0
+    assert runner.main([]) == 0
     markdown = (tmp_path / "BENCHMARKS.md").read_text()
     assert "- Row 1 reads like this." in markdown
     assert "- a default (zoo/x.py): it measured better. Measured (row 1): " in markdown
@@ -186,3 +193,25 @@ def test_dcgan_row_wraps_the_dcgan_script():
     assert "as written" in as_written["name"] and "target" not in as_written
     assert as_written["a_summary"] == default["a_summary"]
     assert _finite_positive(as_written["b_summary"]["median"])
+
+
+def test_quick_results_are_not_tracked_by_git():
+    import subprocess
+
+    path = runner.QUICK_RESULTS.relative_to(runner.ROOT)
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(path)], cwd=runner.ROOT)
+    assert ignored.returncode == 0, f"{path} is not ignored by git"
+
+
+def test_cli_startup_times_each_command_against_half_a_second():
+    from bench import cli_startup
+
+    row = cli_startup.run(smoke=True)
+    _check_ratio_row(row, 7)
+    names = [r["name"] for r in row["results"]]
+    assert names[:2] == ["zoo --help", "zoo list"] and names[-1].endswith("(reference)")
+    for result in row["results"]:
+        assert _finite_positive(result["value"]["median"]) and result["unit"] == "s"
+        if result["target"] is not None:
+            assert result["target"] == 0.5
+            assert result["met"] is (result["value"]["median"] <= 0.5)
