@@ -19,6 +19,7 @@ search stops at the same budget; ``overwrite=True`` starts afresh.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 import os
@@ -94,7 +95,9 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
     ``project_name`` resumes the search; ``overwrite=True`` restarts it.
 
     Every setting is checked and given its default by
-    :class:`tuning.config.SearchConfig` before any data is loaded.
+    :class:`tuning.config.SearchConfig` before any data is loaded. With the
+    environment variable ``ZOO_QUICK=1`` (smoke runs, ``zoo._quick``) the search
+    runs at most 2 trials of at most 2 epochs, with a warning.
 
     Args:
         model: A registry name with a hypermodel (``"cnn"``, ``"fnn"``, ``"lstm"``,
@@ -173,6 +176,7 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
         role=role, oracle=oracle, trials_per_process=trials_per_process,
         write_report=write_report, refit=refit, verbose=verbose,
         **_tuner_settings(fn, tuner_kwargs), caller=fn)
+    config = _quick_config(fn, config)
     if progress is not None and not callable(progress):
         raise TypeError(f"{fn}: `progress` must be a function of one row, received "
                         f"progress={progress!r}")
@@ -231,6 +235,19 @@ def _trial_reporter(job, progress):
             progress(row)
 
     return report
+
+
+def _quick_config(fn, config):
+    """``config`` with at most ``zoo._quick``'s epochs and trials when ``ZOO_QUICK`` is set."""
+    from zoo import _quick as quick
+
+    if not quick.enabled():
+        return config
+    epochs = quick.cap(fn, "max_epochs", config.max_epochs, quick.MAX_EPOCHS)
+    trials = quick.cap(fn, "max_trials", config.budget, quick.MAX_TRIALS)
+    if (epochs, trials) == (config.max_epochs, config.budget):
+        return config
+    return dataclasses.replace(config, max_epochs=epochs, max_trials=trials, caller=fn)
 
 
 def _tuner_settings(fn, tuner_kwargs) -> dict:

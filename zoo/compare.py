@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo import _quick as quick
 from zoo._validate import check_choice, check_number, check_positive_int, suggest
 from zoo.io import show_progress
 
@@ -231,7 +232,7 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
         >>> print(format_summary(rows))  # final/best/test mean ± std, wall time
     """
     fn = "compare"
-    epochs = check_positive_int(fn, "epochs", epochs)
+    epochs = quick.cap(fn, "epochs", check_positive_int(fn, "epochs", epochs), quick.MAX_EPOCHS)
     seeds = check_positive_int(fn, "seeds", seeds)
     if target is not None:
         target = check_number(fn, "target", target)

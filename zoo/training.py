@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo import _quick as quick
 from zoo import data as data_module
 from zoo._validate import check_choice, check_number, check_positive_int
 from zoo.models import build_training_state
@@ -119,7 +120,7 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
     if "unsupervised" in spec.tags:
         raise ValueError(f"{fn}: model {model!r} is unsupervised; use `zoo generate` "
                          "(or its own fit) instead of `train`")
-    epochs = check_positive_int(fn, "epochs", epochs)
+    epochs = quick.cap(fn, "epochs", check_positive_int(fn, "epochs", epochs), quick.MAX_EPOCHS)
     batch_size = check_positive_int(fn, "batch_size", batch_size)
     seed = check_positive_int(fn, "seed", seed, allow_zero=True)
     if patience is not None:

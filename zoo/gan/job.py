@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo import _quick as quick
 from zoo import data as data_module
 from zoo._validate import check_choice, check_number, check_positive_int
 from zoo.gan import quality
@@ -130,7 +131,7 @@ def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
     """
     fn = "generate"
     data = check_choice(fn, "data", data, data_module.IMAGE_SETS)
-    epochs = check_positive_int(fn, "epochs", epochs)
+    epochs = quick.cap(fn, "epochs", check_positive_int(fn, "epochs", epochs), quick.MAX_EPOCHS)
     samples = check_positive_int(fn, "samples", samples)
     grid_every = check_positive_int(fn, "grid_every", grid_every)
     seed = check_positive_int(fn, "seed", seed, allow_zero=True)
