@@ -2,11 +2,12 @@
 
 Examples::
 
-    zoo tune cnn --data digits --algorithm hyperband --out runs/cnn
-    zoo tune fnn --data digits --algorithm random --max-trials 20 --max-epochs 10 --out runs/fnn
-    zoo tune cnn --data digits --workers 2 --out runs/cnn2          # chief + 2 local workers
-    zoo tune cnn --data digits --role chief --oracle 0.0.0.0:8000 --out runs/c   # machine A
-    zoo tune cnn --data digits --role worker --oracle 10.0.0.1:8000 --out runs/c # machines B..
+    zoo tune cnn --data digits --algorithm hyperband --out runs/tune_cnn
+    zoo tune fnn --data digits --algorithm random --max-trials 20 --max-epochs 10 \
+        --out runs/tune_fnn
+    zoo tune cnn --data digits --workers 2 --out runs/tune_cnn_2workers   # chief + 2 workers
+    zoo tune cnn --data digits --role chief --oracle chief-host:8000 --out runs/c   # machine A
+    zoo tune cnn --data digits --role worker --oracle chief-host:8000 --out runs/c  # B, C...
 """
 
 from __future__ import annotations

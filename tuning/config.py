@@ -524,8 +524,8 @@ def parse_address(address, *, default_port: int = DEFAULT_PORT) -> tuple[str, in
         ValueError: not a ``HOST:PORT`` string or the port is not in 0-65535.
 
     Example:
-        >>> parse_address("10.0.0.2:8000")
-        ('10.0.0.2', 8000)
+        >>> parse_address("chief-host:8000")
+        ('chief-host', 8000)
     """
     if isinstance(address, tuple) and len(address) == 2:
         host, port = address
