@@ -10,6 +10,7 @@ received and what is allowed, for example::
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import math
 import numbers
@@ -167,3 +168,61 @@ def check_shape(fn: str, name: str, value, *, ranks: Iterable[int], allow_none_d
                 f"{fn}: every dimension of `{name}` must be a positive int, received {name}={value!r}"
             )
     return tuple(None if d is None else int(d) for d in shape)
+
+
+# ------------------------------------------------- a factory's checks, without building
+
+_CHECKING_ONLY = contextvars.ContextVar("zoo_checking_only", default=False)
+
+
+class ArgumentsChecked(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by :func:`build_starts` under :func:`check_arguments`: the checks passed."""
+
+
+def checking_only() -> bool:
+    """Whether a factory runs under :func:`check_arguments` (only its checks, no build)."""
+    return _CHECKING_ONLY.get()
+
+
+def build_starts() -> None:
+    """Mark the end of a factory's argument checks, before it imports Keras and builds.
+
+    Every zoo factory calls it there. Under :func:`check_arguments` it stops the
+    factory (raising :class:`ArgumentsChecked`); otherwise it does nothing.
+    """
+    if _CHECKING_ONLY.get():
+        raise ArgumentsChecked()
+
+
+def check_arguments(factory, **kwargs) -> None:
+    """Run ``factory(**kwargs)``'s own argument checks, without building (or importing Keras).
+
+    The jobs call it before they import Keras, so that a bad factory argument
+    (``zoo train fnn --activation relux``) is refused at once, with the factory's
+    own message. It applies to the zoo's factories, which call
+    :func:`build_starts` after their checks; another factory (a user's) is not
+    called here and checks its arguments when it builds.
+
+    Raises:
+        ValueError, TypeError: what the factory raises for a bad argument.
+        RuntimeError: a zoo factory that built a model without calling
+            :func:`build_starts` first.
+
+    Example:
+        >>> from zoo.models.fnn import build_fnn
+        >>> check_arguments(build_fnn, input_shape=(4,), task="binary", activation="relux")
+        Traceback (most recent call last):
+        ...
+        ValueError: build_fnn: unknown activation='relux'; ...
+    """
+    if not getattr(factory, "__module__", "").startswith("zoo."):
+        return
+    token = _CHECKING_ONLY.set(True)
+    try:
+        factory(**kwargs)
+    except ArgumentsChecked:
+        return
+    finally:
+        _CHECKING_ONLY.reset(token)
+    raise RuntimeError(f"{factory.__name__} built a model while only its arguments were "
+                       "checked: call zoo._validate.build_starts() after the checks")

@@ -25,6 +25,7 @@ import itertools
 import logging
 import math
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -248,7 +249,9 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
     from zoo.backend.tensorflow import custom_gradient_names, drop_custom_gradients
     from zoo.training import train
 
-    registered = custom_gradient_names()
+    # The functions registered before this comparison (none if TensorFlow is not loaded
+    # yet: a bad argument of the first run is then refused before it loads).
+    registered = custom_gradient_names() if "tensorflow" in sys.modules else frozenset()
 
     keys = list(vary)
     combos = [dict(zip(keys, values, strict=True))

@@ -14,6 +14,8 @@ argument into a fresh ``keras.initializers.Initializer``:
 
 from __future__ import annotations
 
+import sys
+
 from zoo._validate import check_positive_int, suggest
 
 #: Initializer names Keras resolves, mapped to their canonical Keras name.
@@ -83,13 +85,15 @@ def auto_name(activation) -> str:
 def validate(spec, *, fn: str = "resolve", name: str = "kernel_initializer"):
     """Check an initializer spec without building anything; return it normalised.
 
+    A name is checked without importing Keras (an ``Initializer`` object means the
+    caller has imported it already).
+
     Raises:
         TypeError: ``spec`` is not a string or Initializer.
         ValueError: ``spec`` is an unknown name.
     """
-    import keras
-
-    if isinstance(spec, keras.initializers.Initializer):
+    keras = sys.modules.get("keras")
+    if keras is not None and isinstance(spec, keras.initializers.Initializer):
         return spec
     if not isinstance(spec, str):
         raise TypeError(

@@ -6,15 +6,14 @@ clipnorm=1.0)`. Every argument is checked in plain Python before Keras is
 called, so a setting the chosen optimizer would ignore or misread (momentum
 for Adam, two kinds of gradient clipping at once, a negative learning rate)
 fails with a message naming the parameter instead of training quietly with
-something else.
+something else. Importing this module imports no Keras (the names in
+:data:`OPTIMIZERS` are checked before any backend loads); building does.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-
-import keras
 
 from zoo._validate import (
     _is_number,
@@ -29,20 +28,21 @@ logger = logging.getLogger("zoo.optimizers")
 
 __all__ = ["OPTIMIZERS", "DEFAULT_LEARNING_RATES", "build_optimizer"]
 
-_CLASSES: dict[str, type] = {
-    "sgd": keras.optimizers.SGD,
-    "momentum": keras.optimizers.SGD,
-    "nesterov": keras.optimizers.SGD,
-    "adam": keras.optimizers.Adam,
-    "adamw": keras.optimizers.AdamW,
-    "rmsprop": keras.optimizers.RMSprop,
-    "adagrad": keras.optimizers.Adagrad,
-    "adadelta": keras.optimizers.Adadelta,
-    "nadam": keras.optimizers.Nadam,
+#: name -> the class's name in `keras.optimizers` (looked up when building).
+_CLASS_NAMES: dict[str, str] = {
+    "sgd": "SGD",
+    "momentum": "SGD",
+    "nesterov": "SGD",
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+    "adadelta": "Adadelta",
+    "nadam": "Nadam",
 }
 
 #: Names `build_optimizer` accepts (case-insensitive).
-OPTIMIZERS: tuple[str, ...] = tuple(_CLASSES)
+OPTIMIZERS: tuple[str, ...] = tuple(_CLASS_NAMES)
 
 #: Learning rate used when `learning_rate=None`. Keras' defaults, except
 #: Adagrad (0.01, as in PyTorch and the original paper's experiments) and
@@ -151,6 +151,8 @@ def build_optimizer(
     >>> float(build_optimizer("adadelta").learning_rate)
     1.0
     """
+    import keras
+
     fn = "build_optimizer"
     given = {
         "learning_rate": learning_rate,
@@ -178,7 +180,7 @@ def build_optimizer(
             f"keras.optimizers.Optimizer, received name={name!r} of type {type(name).__name__}"
         )
     key = check_choice(fn, "name", name.strip(), OPTIMIZERS)
-    cls = _CLASSES[key]
+    cls = getattr(keras.optimizers, _CLASS_NAMES[key])
 
     # --- learning rate
     if learning_rate is None:

@@ -15,7 +15,7 @@ import numpy as np
 
 from zoo import _quick as quick
 from zoo import data as data_module
-from zoo._validate import check_choice, check_number, check_positive_int
+from zoo._validate import check_arguments, check_choice, check_number, check_positive_int
 from zoo.models import build_training_state
 from zoo.registry import get_spec
 
@@ -136,9 +136,9 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
         raise TypeError(f"{fn}: `schedule` must be a schedule name or a LearningRateSchedule, "
                         f"received schedule={schedule!r}")
     if isinstance(schedule, str):
-        from zoo.schedules import SCHEDULES
+        from zoo._names import SCHEDULE_NAMES  # zoo.schedules' names, without Keras
 
-        check_choice(fn, "schedule", schedule.strip().replace("-", "_"), SCHEDULES)
+        check_choice(fn, "schedule", schedule.strip().replace("-", "_"), SCHEDULE_NAMES)
     if schedule is not None and (reduce_lr is not False or hasattr(learning_rate, "get_config")):
         raise ValueError(f"{fn}: `schedule` cannot be combined with reduce_lr or a schedule "
                          f"passed as learning_rate, received schedule={schedule!r}")
@@ -147,12 +147,15 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
     dataset = data_module.resolve(data, fn=fn, input_kind=spec.input_kind, seed=seed,
                                   options=data_options)
 
-    import keras
-
-    keras.utils.set_random_seed(seed)
     kwargs = spec.kwargs_for(dataset)
     kwargs.update(model_kwargs or {})
     kwargs.setdefault("seed", seed)
+    # The factory's own checks, before Keras is imported: a bad argument is refused at once.
+    check_arguments(spec.factory, **kwargs, optimizer=optimizer, learning_rate=learning_rate,
+                    loss=loss)
+    import keras
+
+    keras.utils.set_random_seed(seed)
     rate = learning_rate
     if schedule is not None:
         from zoo.schedules import size_schedule

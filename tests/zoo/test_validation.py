@@ -85,3 +85,64 @@ def test_user_registered_model_is_created_and_listed():
         assert model.output_shape == (None, 1)
     finally:
         zoo.registry.unregister_model("tiny_mlp_for_test")
+
+
+def test_check_arguments_runs_a_factorys_checks_without_building_or_importing_keras():
+    import json
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import json, sys
+        import zoo
+        from zoo._validate import check_arguments
+        from zoo.registry import get_spec, list_models
+        checked, refused = [], {}
+        for name in list_models():
+            spec = get_spec(name)
+            if "unsupervised" in spec.tags:
+                continue
+            data = zoo.data.load("series" if spec.input_kind == "sequence" else "digits",
+                                 **({"representation": "flat"} if spec.input_kind == "flat"
+                                    else {}))
+            kwargs = spec.kwargs_for(data)
+            check_arguments(spec.factory, **kwargs)
+            checked.append(name)
+            try:
+                check_arguments(spec.factory, **kwargs, activation="relux")
+            except ValueError as exc:
+                refused[name] = str(exc)
+        print(json.dumps({"checked": checked, "refused": refused,
+                          "keras": "keras" in sys.modules}))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["keras"] is False
+    assert set(out["checked"]) >= {"fnn", "cnn", "lstm", "gru", "bilstm"}
+    assert set(out["refused"]) == set(out["checked"])
+    assert all("activation='relux'" in message for message in out["refused"].values())
+
+
+def test_check_arguments_leaves_other_factories_alone_and_catches_a_missing_build_starts():
+    import pytest
+
+    from zoo._validate import check_arguments
+
+    calls = []
+
+    def users_factory(**kwargs):  # not the zoo's: checked when it builds
+        calls.append(kwargs)
+
+    check_arguments(users_factory, units=3)
+    assert calls == []
+
+    def forgetful(**kwargs):
+        calls.append(kwargs)
+
+    forgetful.__module__ = "zoo.models.forgetful"
+    with pytest.raises(RuntimeError, match="call zoo._validate.build_starts"):
+        check_arguments(forgetful, units=3)
+    assert calls == [{"units": 3}]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoo import tasks
 from zoo._validate import (
+    build_starts,
     check_choice,
     check_fraction,
     check_int_sequence,
@@ -104,6 +105,7 @@ def build_cnn(input_shape, *, task, num_classes=None, num_outputs=1, filters=(32
                               optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                               loss=loss)
     _check_spatial(fn, input_shape, filters, kernel_size, padding, pooling)
+    build_starts()  # the checks are done (zoo._validate.check_arguments)
     import keras
 
     rank = len(input_shape) - 1

@@ -36,9 +36,9 @@ def check_compile_args(fn: str, optimizer, learning_rate, loss=None) -> None:
         raise ValueError(f"{fn}: `learning_rate` cannot be combined with an optimizer instance "
                          f"({type(optimizer).__name__}); set it on the optimizer instead")
     if isinstance(loss, str):
-        from zoo.losses import list_losses
+        from zoo._names import LOSS_NAMES  # zoo.losses' names, without importing Keras
 
-        known = list_losses()
+        known = LOSS_NAMES
         if loss.lower().replace("-", "_") not in known:
             raise ValueError(f"{fn}: unknown loss={loss!r}; see zoo.losses.list_losses() for "
                              f"the {len(known)} known names.{suggest(loss.lower(), known)}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zoo import tasks
-from zoo._validate import check_int_sequence, check_shape
+from zoo._validate import build_starts, check_int_sequence, check_shape
 from zoo.models._common import check_common, dense_head, finish
 from zoo.precision import precision_aware
 from zoo.registry import register_model
@@ -66,6 +66,7 @@ def build_fnn(input_shape, *, task, num_classes=None, num_outputs=1, hidden_unit
                               dropout=dropout, batch_norm=batch_norm, l2=l2, seed=seed,
                               optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                               loss=loss)
+    build_starts()  # the checks are done (zoo._validate.check_arguments)
     import keras
 
     inputs = keras.Input(input_shape, name="inputs")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoo import initializers, tasks
 from zoo._validate import (
+    build_starts,
     check_bool,
     check_choice,
     check_fraction,
@@ -104,6 +105,7 @@ def build_lstm(input_shape, *, task, num_classes=None, num_outputs=1, units=(64,
                               dropout=dropout, batch_norm=batch_norm, l2=l2, seed=seed,
                               optimizer=optimizer, learning_rate=learning_rate, compile=compile,
                               loss=loss)
+    build_starts()  # the checks are done (zoo._validate.check_arguments)
     import keras
 
     layer_cls = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU,
