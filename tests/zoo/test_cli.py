@@ -272,7 +272,7 @@ def test_chatter_pattern_catches_what_tensorflow_prints():
 @pytest.mark.slow
 def test_generate_prints_no_tensorflow_chatter_or_warning(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "zoo.cli", "generate", "--epochs", "1",
-                           "--samples", "200", "--out", str(tmp_path / "gan")],
+                           "--out", str(tmp_path / "gan")],
                           capture_output=True, text=True, timeout=600, env=user_env())
     assert proc.returncode == 0, proc.stderr
     assert chatter(proc.stderr) == [], proc.stderr
