@@ -21,6 +21,8 @@ Rows:
     6. memory of a 30-trial vs a 5-trial search (``bench.memory``)
     7. the command line's answers without a backend: ``zoo --help``, ``zoo list``...
        (``bench.cli_startup``)
+    8. memory of a search over a 20,000-image folder vs a 5,000-image one
+       (``bench.image_folder_memory``)
 
 ``--accelerator`` also runs ``bench.accelerator`` (images/s in float32 vs mixed
 precision + XLA; meant for a GPU/TPU host).
@@ -55,6 +57,7 @@ ROWS = {
     5: ("bench.distributed_tuning", "Distributed tuning: 2 workers vs 1"),
     6: ("bench.memory", "Memory: 30-trial vs 5-trial search"),
     7: ("bench.cli_startup", "Command line: answers without a backend (wall time)"),
+    8: ("bench.image_folder_memory", "Memory: image-folder search vs folder size"),
 }
 ACCELERATOR = ("bench.accelerator", "Accelerator: float32 vs mixed precision + XLA")
 

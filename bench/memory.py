@@ -54,8 +54,9 @@ def peak_rss_mib() -> float:
     return peak / 1024 if sys.platform != "darwin" else peak / 2**20
 
 
-def measure_in_subprocesses(jobs: list[list[str]], *, timeout: float = 600) -> list[dict]:
-    """Run ``python -m bench.memory --child ARGS`` for each job, concurrently.
+def measure_in_subprocesses(jobs: list[list[str]], *, timeout: float = 600,
+                            module: str = "bench.memory") -> list[dict]:
+    """Run ``python -m MODULE --child ARGS`` for each job, concurrently.
 
     Peak memory is per process, so running the children side by side changes their
     run time, not their figures.
@@ -63,6 +64,7 @@ def measure_in_subprocesses(jobs: list[list[str]], *, timeout: float = 600) -> l
     Args:
         jobs: One argument list (after ``--child``) per child.
         timeout: Seconds before a child is killed.
+        module: The module whose ``--child`` mode measures (prints one JSON line).
 
     Returns:
         Each child's report: ``peak_rss_mib``, ``rss_after_trial_mib``, ``seconds``...
@@ -72,7 +74,7 @@ def measure_in_subprocesses(jobs: list[list[str]], *, timeout: float = 600) -> l
     """
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    procs = [subprocess.Popen([sys.executable, "-m", "bench.memory", "--child", *args],
+    procs = [subprocess.Popen([sys.executable, "-m", module, "--child", *args],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=env, cwd=root) for args in jobs]
     reports = []

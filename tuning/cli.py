@@ -8,6 +8,8 @@ Examples::
     zoo tune cnn --data digits --workers 2 --out runs/tune_cnn_2workers   # chief + 2 workers
     zoo tune cnn --data digits --role chief --oracle chief-host:8000 --out runs/c   # machine A
     zoo tune cnn --data digits --role worker --oracle chief-host:8000 --out runs/c  # B, C...
+    zoo tune fnn --data wine.csv --target label --out runs/tune_wine      # your own table
+    zoo tune cnn --data photos/ --image-size 64 --out runs/tune_photos    # an image folder
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from tuning.config import (
     help_text,
     setting_help,
 )
+from zoo.commands._options import add_data_flags, data_flag_options
 from zoo.io import parse_key_value, parse_range
 
 HELP = "tune a model's hyperparameters with keras-tuner (random, Bayesian, Hyperband, grid)"
@@ -99,6 +102,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, dest=name, help=text, **kwargs)
     parser.add_argument("--top", type=int, default=5, metavar="N",
                         help="trials in the final table (default: %(default)s)")
+    add_data_flags(parser)
 
 
 def settings(args: argparse.Namespace) -> dict:
@@ -108,6 +112,7 @@ def settings(args: argparse.Namespace) -> dict:
         values[name] = dict(values[name]) if values[name] else None
     values["drop"] = tuple(values["drop"] or ())
     values["refit"] = False if values["refit"] == "none" else values["refit"]
+    values["data_options"] = data_flag_options(args, values["data_options"]) or None
     return values
 
 
@@ -154,8 +159,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         how = "best trial's checkpoint"
     print(f"best model: {how}")
-    print("test metrics of the best model: " + ", ".join(
-        f"{k}={v:.4f}" for k, v in result.test_metrics.items()))
+    print("test metrics of the best model: " + (", ".join(
+        f"{k}={v:.4f}" for k, v in result.test_metrics.items()) or "(no test split)"))
     print(f"{len(result.trials)} trials in {time.time() - start:.0f} s; report.json, "
           f"trials.csv, best_model.keras and plots in {result.directory}")
     return 0

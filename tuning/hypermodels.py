@@ -4,8 +4,10 @@ Each hypermodel declares its whole search space in one place, the ``SPACE``
 tuple of :class:`Param` entries, and builds models by calling the zoo factories
 (``zoo.create_model``). Callers reshape the space without subclassing:
 
-* ``fixed={"activation": "relu"}``: pin a hyperparameter (recorded as
-  ``hp.Fixed``); the value must lie inside the hyperparameter's range.
+* ``fixed={"activation": "tanh"}``: pin a hyperparameter, not tuned (recorded as
+  keras-tuner's ``hp.Fixed``). Any value the model accepts will do, inside the
+  search range or not: a value outside it is checked by building the model once
+  with it (the factory's own validation), so nonsense is refused at once.
 * ``ranges={"learning_rate": (1e-4, 1e-2), "filters": [16, 32]}``: narrow (or
   change) a numeric interval ``(low, high)`` or the list of choices.
 * ``drop=("schedule",)``: stop tuning a hyperparameter and use its default.
@@ -33,8 +35,9 @@ import keras_tuner
 
 from tuning.config import EPOCHS_PER_TRIAL
 from zoo import tasks
-from zoo._validate import check_choice, check_shape, suggest
+from zoo._validate import check_choice, check_number, check_shape, suggest
 from zoo.backend.tensorflow import eager_kernels_kept
+from zoo.data.streams import is_tf_dataset
 
 logger = logging.getLogger("tuning.hypermodels")
 
@@ -156,12 +159,16 @@ class ZooHyperModel(keras_tuner.HyperModel):
         num_classes: Classes for ``task="multiclass"``/``"multilabel"``.
         task: ``"multiclass"`` (default), ``"binary"``, ``"multilabel"`` or ``"regression"``.
         num_outputs: Regression targets.
-        fixed: ``{name: value}`` hyperparameters pinned to one value (inside their range).
+        fixed: ``{name: value}`` hyperparameters pinned to one value: any value the
+            factory (and the optimizer, schedule, batch size) accepts; one outside the
+            search range is checked by building the model once.
         ranges: ``{name: (low, high)}`` for numbers or ``{name: [choices]}`` for choices.
         drop: Names not tuned at all (their default is used).
         seed: Seed for weight initialization and data shuffling in every trial.
         train_size: Training samples; with the batch size it gives the steps per
             epoch that the learning-rate schedules need (set by ``run_search``).
+        steps_per_epoch: The steps per epoch when the data keep their own batches (a
+            caller's ``tf.data``/``PyDataset``); then ``train_size`` is not used.
         epochs: Epochs a trial trains for (the schedules' horizon; set by ``run_search``;
             default :data:`tuning.config.EPOCHS_PER_TRIAL`).
         batch_size_scope: ``"per_replica"`` (default): the tuned batch size is per
@@ -176,8 +183,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
         name: Hypermodel name.
 
     Raises:
-        ValueError: unknown hyperparameter name, a fixed value outside its range, a
-            bad range, or a bad task.
+        ValueError: unknown hyperparameter name, a fixed value the model does not
+            accept, a bad range, or a bad task.
     """
 
     MODEL = ""
@@ -186,7 +193,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
     def __init__(self, input_shape, num_classes=None, *, task="multiclass", num_outputs=1,
                  fixed=None, ranges=None, drop=(), seed=0, train_size=None, epochs=None,
                  batch_size_scope="per_replica", model_kwargs=None, bn_momentum=0.9,
-                 name=None):
+                 name=None, steps_per_epoch=None):
         fn = type(self).__name__
         self.input_shape = check_shape(fn, "input_shape", input_shape, ranks=(1, 2, 3, 4),
                                        allow_none_dims=True)
@@ -199,6 +206,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
             raise ValueError(f"{fn}: `seed` must be an int >= 0 or None, received seed={seed!r}")
         self.seed = seed
         self.train_size = train_size
+        self.steps_per_epoch = steps_per_epoch
         self.epochs = epochs
         self.model_kwargs = dict(model_kwargs or {})
         if bn_momentum is not None and (not isinstance(bn_momentum, numbers.Real)
@@ -208,8 +216,8 @@ class ZooHyperModel(keras_tuner.HyperModel):
                              f"received bn_momentum={bn_momentum!r}")
         self.bn_momentum = bn_momentum
         self.space = self._apply_ranges(fn, dict((p.name, p) for p in self.SPACE), ranges or {})
-        self.fixed = self._check_fixed(fn, fixed or {})
         self.drop = self._check_names(fn, "drop", list(drop or ()))
+        self.fixed = self._check_fixed(fn, fixed or {})
         super().__init__(name=name or fn, tunable=True)
 
     # -- the search space -------------------------------------------------------------
@@ -259,13 +267,51 @@ class ZooHyperModel(keras_tuner.HyperModel):
         return space
 
     def _check_fixed(self, fn, fixed):
+        """``fixed`` checked: known names, values keras-tuner records, values the model takes.
+
+        A value inside the search range is known to work; one outside it is
+        accepted when building the model with it succeeds (:meth:`_probe_fixed`).
+        """
         self._check_names(fn, "fixed", list(fixed))
+        outside = {}
         for key, value in fixed.items():
-            if not self.space[key].contains(value):
-                raise ValueError(f"{fn}: fixed[{key!r}]={value!r} is outside the range of "
-                                 f"{key!r}, which is {self.space[key].describe()}; widen it "
-                                 f"with ranges={{{key!r}: ...}} or pick a value inside it")
-        return dict(fixed)
+            if self.space[key].contains(value):
+                continue
+            if isinstance(value, (list, tuple, dict)) or value is None:
+                raise ValueError(f"{fn}: fixed[{key!r}]={value!r}: a fixed value must be one "
+                                 "number, string or bool (keras-tuner's hp.Fixed), inside "
+                                 f"{key!r}'s search range ({self.space[key].describe()}) or "
+                                 "any other value the model accepts")
+            if key == "batch_size" and (not isinstance(value, int) or isinstance(value, bool)
+                                        or value < 1):
+                raise ValueError(f"{fn}: fixed['batch_size']={value!r} must be an int >= 1")
+            if key in ("learning_rate", "momentum"):  # the optimizer's, whatever the schedule
+                check_number(fn, f"fixed[{key!r}]", value, low=0.0, high=1.0 if key ==
+                             "momentum" else None, low_inclusive=key == "momentum",
+                             high_inclusive=False)
+            outside[key] = value
+        fixed = dict(fixed)
+        if outside:
+            self._probe_fixed(fn, fixed, outside)
+        return fixed
+
+    def _probe_fixed(self, fn, fixed, outside):
+        """Build the model once with the fixed values: the factory validates them."""
+        import keras
+
+        self.fixed = fixed
+        hp = keras_tuner.HyperParameters()
+        try:
+            model = self.build(hp)
+        except (ValueError, TypeError, KeyError) as exc:
+            values = ", ".join(f"fixed[{k!r}]={v!r}" for k, v in outside.items())
+            ranges = "; ".join(f"{k!r} searches {self.space[k].describe()}" for k in outside)
+            raise ValueError(f"{fn}: the model does not accept {values} ({ranges}): "
+                             f"{exc}") from None
+        del model
+        keras.backend.clear_session(free_memory=False)
+        logger.info("%s: fixed %s outside the search range, accepted by the model", fn,
+                    ", ".join(f"{k}={v!r}" for k, v in outside.items()))
 
     def value(self, hp, name):
         """Declare hyperparameter ``name`` on ``hp`` (honouring fixed/drop) and return its value.
@@ -314,10 +360,11 @@ class ZooHyperModel(keras_tuner.HyperModel):
             return lr
         from zoo.schedules import size_schedule
 
-        steps_per_epoch = math.ceil((self.train_size or 1000) / batch_size)
+        steps_per_epoch = self.steps_per_epoch or math.ceil((self.train_size or 1000)
+                                                            / batch_size)
         return size_schedule(schedule, learning_rate=lr,
                              epochs=int(self.epochs or EPOCHS_PER_TRIAL),
-                             steps_per_epoch=steps_per_epoch, **_SCHEDULE_ARGS[schedule])
+                             steps_per_epoch=steps_per_epoch, **_SCHEDULE_ARGS.get(schedule, {}))
 
     def _optimizer(self, hp, learning_rate):
         name = self.value(hp, "optimizer")
@@ -358,14 +405,24 @@ class ZooHyperModel(keras_tuner.HyperModel):
         return model
 
     def fit(self, hp, model, *args, **kwargs):
-        """Train ``model`` with the tuned (global) batch size; other arguments go to ``fit``."""
-        if "batch_size" not in kwargs:
+        """Train ``model`` with the tuned (global) batch size; other arguments go to ``fit``.
+
+        Streamed splits (:class:`zoo.data.streams.Stream`, what ``run_search`` passes
+        for an image folder or a caller's ``tf.data``) become their batches here: an
+        image folder's at the tuned batch size, reshuffled each epoch.
+        """
+        streamed = _has_stream(args, kwargs)
+        if streamed:
+            args, kwargs = _stream_batches(args, kwargs, self._global_batch_size(hp), self.seed)
+        elif "batch_size" not in kwargs:
             kwargs["batch_size"] = self._global_batch_size(hp)
         if self.seed is not None and "shuffle" not in kwargs:
             import keras
 
             with eager_kernels_kept():
                 keras.utils.set_random_seed(self.seed)
+        if streamed and is_tf_dataset(args[0] if args else kwargs.get("x")):
+            kwargs.setdefault("shuffle", False)  # the pipeline shuffles; fit would warn
         # One trace of the train step instead of two (see zoo.build_training_state).
         from zoo.models import build_training_state
 
@@ -379,6 +436,46 @@ class ZooHyperModel(keras_tuner.HyperModel):
         return {"input_shape": self.input_shape, "num_classes": self.num_classes,
                 "task": self.task, "fixed": self.fixed, "drop": list(self.drop),
                 "seed": self.seed, "bn_momentum": self.bn_momentum, "space": {n: p.describe() for n, p in self.space.items()}}
+
+
+def _has_stream(args, kwargs) -> bool:
+    from zoo.data.dataset import is_stream
+
+    return any(is_stream(v) for v in (*args[:1], kwargs.get("x"), kwargs.get("validation_data")))
+
+
+def _stream_batches(args, kwargs, batch_size, seed):
+    """``fit`` arguments with streams turned into their batches (no ``y``, no ``batch_size``)."""
+    from zoo.data.dataset import is_stream
+
+    kwargs = dict(kwargs)
+    kwargs.pop("batch_size", None)
+    args = list(args)
+    x = args.pop(0) if args else kwargs.pop("x")
+    if args and args[0] is None:
+        args.pop(0)  # the stream's labels travel with it
+    kwargs.pop("y", None)
+    if is_stream(x):
+        x = x.batches(batch_size, shuffle=True, seed=seed)
+    validation = kwargs.get("validation_data")
+    if is_stream(validation):
+        kwargs["validation_data"] = validation.batches(batch_size)
+    return (x, *args), kwargs
+
+
+def stream_fit_inputs(x, validation=None, *, batch_size=32, seed=None):
+    """``(args, kwargs)`` of ``model.fit`` for streams, for hypermodels that are not the zoo's.
+
+    A ``build(hp)`` function or a keras-tuner ``HyperModel`` of the caller's gets
+    ``fit``'s inputs as Keras takes them: the streams' batches at ``batch_size``.
+    """
+    kwargs = {}
+    if validation is not None:
+        kwargs["validation_data"] = validation
+    args, kwargs = _stream_batches((x, None), kwargs, batch_size, seed)
+    if is_tf_dataset(args[0]):
+        kwargs["shuffle"] = False  # the pipeline shuffles; fit would warn
+    return args, kwargs
 
 
 def _all_layers(model):
@@ -598,7 +695,16 @@ def get_hypermodel(name: str, dataset=None, **kwargs) -> ZooHyperModel:
         factory = {k: v for k, v in base.items() if k not in shape_keys}
         if factory:
             kwargs["model_kwargs"] = {**factory, **(kwargs.get("model_kwargs") or {})}
-        kwargs.setdefault("train_size", len(dataset.x_train))
+        kwargs.setdefault("train_size", dataset.size("train"))
+        if dataset.streamed and dataset.x_train.fixed_batches:
+            # A caller's tf.data/PyDataset keeps its batches: batch_size is not tuned.
+            kwargs.setdefault("steps_per_epoch", dataset.steps_per_epoch(0))
+            fixed = kwargs.get("fixed") or {}
+            if "batch_size" not in fixed:
+                kwargs["drop"] = tuple(dict.fromkeys((*(kwargs.get("drop") or ()),
+                                                      "batch_size")))
+                logger.info("get_hypermodel(%r): the data keep their own batches; "
+                            "batch_size is not tuned", name)
     if implied:
         fixed = dict(implied)
         fixed.update(kwargs.get("fixed") or {})

@@ -64,8 +64,38 @@ class Job:
             mode="max" if direction == "max" else "min")]
         if config.tensorboard:
             callbacks.append(keras.callbacks.TensorBoard(config.tensorboard))
-        tuner.search(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val),
-                     epochs=config.max_epochs, callbacks=callbacks, verbose=0)
+        args, kwargs = fit_inputs(self.hypermodel, data, "train", seed=config.seed)
+        tuner.search(*args, **kwargs, epochs=config.max_epochs, callbacks=callbacks, verbose=0)
+
+
+def fit_inputs(hypermodel, dataset, *splits, validation: str | None = "val", seed=None):
+    """``(args, kwargs)`` for ``tuner.search`` / ``hypermodel.fit``: ``splits`` to train on.
+
+    Arrays go as ``(x, y)`` with ``validation_data=(x_val, y_val)``. Streamed
+    splits go to a zoo hypermodel as streams (it batches them at each trial's tuned
+    batch size, :meth:`tuning.hypermodels.ZooHyperModel.fit`), and to any other
+    hypermodel as their batches (Keras' default batch size of 32 for an image folder).
+
+    Args:
+        hypermodel: The job's hypermodel.
+        dataset: The :class:`zoo.data.Dataset`.
+        *splits: The training splits (``"train"``, or ``"train", "val"`` to refit on both).
+        validation: The validation split, or ``None`` for none.
+        seed: Shuffle seed of streamed training data.
+    """
+    from tuning.hypermodels import ZooHyperModel, stream_fit_inputs
+
+    x, y = dataset.merged(*splits) if len(splits) > 1 else (
+        getattr(dataset, f"x_{splits[0]}"), getattr(dataset, f"y_{splits[0]}"))
+    if not dataset.streamed:
+        kwargs = {} if validation is None else {
+            "validation_data": (getattr(dataset, f"x_{validation}"),
+                                getattr(dataset, f"y_{validation}"))}
+        return (x, y), kwargs
+    val = None if validation is None else getattr(dataset, f"x_{validation}")
+    if isinstance(hypermodel, ZooHyperModel):
+        return (x, None), ({} if val is None else {"validation_data": val})
+    return stream_fit_inputs(x, val, seed=seed)
 
 
 class TrialClock:

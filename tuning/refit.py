@@ -19,9 +19,8 @@ import logging
 import os
 import time
 
-import numpy as np
-
 from tuning import _compat
+from tuning.job import fit_inputs
 
 logger = logging.getLogger("tuning.refit")
 
@@ -50,7 +49,7 @@ def final_model(tuner, best, job):
         model, info = refit_on_train_and_val(tuner, best, job)
     elif refit == "train":
         model = retrain(tuner, best, job)
-        info = {"mode": "train", "samples": len(job.dataset.x_train)}
+        info = {"mode": "train", "samples": job.dataset.size("train")}
     else:
         model = best_checkpoint(tuner, best, job)
         info = {"mode": False}
@@ -100,21 +99,35 @@ def refit_on_train_and_val(tuner, best, job):
         ``(model, {"mode": "train+val", "epochs": ..., "samples": ...})``.
     """
     data = job.dataset
-    x = np.concatenate([data.x_train, data.x_val])
-    y = np.concatenate([data.y_train, data.y_val])
+    # Arrays are concatenated; streams joined (an image folder's file lists, a
+    # caller's tf.data.Dataset.concatenate), still read batch by batch.
+    args, kwargs = fit_inputs(tuner.hypermodel, data, "train", "val", validation=None,
+                              seed=job.config.seed)
+    samples = _samples(data, "train", "val")
     epochs = best_epochs(best, job)
     hypermodel = tuner.hypermodel
     # The schedules decay per step: give them the refit's steps per epoch.
-    train_size = getattr(hypermodel, "train_size", None)
-    if train_size is not None:
-        hypermodel.train_size = len(x)
+    sizes = {name: getattr(hypermodel, name, None) for name in ("train_size", "steps_per_epoch")}
+    if sizes["train_size"] is not None and samples is not None:
+        hypermodel.train_size = samples
+    steps = [getattr(data, f"x_{split}").steps(1) for split in ("train", "val")] \
+        if data.streamed else [None]
+    if sizes["steps_per_epoch"] is not None and None not in steps:
+        hypermodel.steps_per_epoch = sum(steps)  # a caller's batches, both splits
     try:
         model = _compat.build_model(tuner, best.hyperparameters)
-        hypermodel.fit(best.hyperparameters, model, x, y, epochs=epochs, verbose=0)
+        hypermodel.fit(best.hyperparameters, model, *args, **kwargs, epochs=epochs, verbose=0)
     finally:
-        if train_size is not None:
-            hypermodel.train_size = train_size
-    return model, {"mode": "train+val", "epochs": epochs, "samples": int(len(x))}
+        for name, value in sizes.items():
+            if value is not None:
+                setattr(hypermodel, name, value)
+    return model, {"mode": "train+val", "epochs": epochs, "samples": samples}
+
+
+def _samples(data, *splits):
+    """Samples in ``splits`` together, or ``None`` when a stream does not know."""
+    sizes = [data.size(split) for split in splits]
+    return None if None in sizes else int(sum(sizes))
 
 
 def retrain(tuner, best, job):
@@ -122,12 +135,11 @@ def retrain(tuner, best, job):
     import keras
 
     model = _compat.build_model(tuner, best.hyperparameters)
-    data = job.dataset
     epochs = best.hyperparameters.values.get(_compat.TRIAL_EPOCHS, job.config.max_epochs)
     stop = keras.callbacks.EarlyStopping(monitor=job.config.objective_name,
                                          patience=job.config.patience, restore_best_weights=True,
                                          mode=tuner.oracle.objective.direction)
-    tuner.hypermodel.fit(best.hyperparameters, model, data.x_train, data.y_train,
-                         validation_data=(data.x_val, data.y_val), epochs=epochs,
+    args, kwargs = fit_inputs(tuner.hypermodel, job.dataset, "train", seed=job.config.seed)
+    tuner.hypermodel.fit(best.hyperparameters, model, *args, **kwargs, epochs=epochs,
                          callbacks=[stop], verbose=0)
     return model

@@ -103,8 +103,15 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
         model: A registry name with a hypermodel (``"cnn"``, ``"fnn"``, ``"lstm"``,
             ``"gru"``, ``"bilstm"``), a ``keras_tuner.HyperModel`` or a ``build(hp)``
             function returning a compiled model.
-        data: A data set name for ``zoo.data.load``, a ``zoo.data.Dataset`` or
-            ``(x_train, y_train, x_val, y_val, x_test, y_test)`` arrays.
+        data: What ``zoo.data.resolve`` takes: a data set name, a path to your own
+            data (a ``.csv``, ``.npz``, ``.txt``, an image folder...; see
+            ``zoo.data.files``), a ``zoo.data.Dataset``, ``(x_train, y_train, x_val,
+            y_val, x_test, y_test)`` arrays, or streamed splits: ``(train, val)`` or
+            ``(train, val, test)`` batched ``tf.data.Dataset`` objects or
+            ``keras.utils.PyDataset`` objects (as ``model.fit`` takes them; they keep
+            their batches, so ``batch_size`` is not tuned; without a test split the
+            test metrics are empty). An image folder is streamed too, batched at
+            each trial's tuned batch size, in bounded memory.
         algorithm: ``"random"``, ``"bayesian"``, ``"hyperband"`` or ``"grid"``.
         max_trials: Trials for random/Bayesian/grid (default 10); a cap for Hyperband.
         max_epochs: Epochs per trial (random/Bayesian/grid; default 10) or
@@ -118,7 +125,8 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
         overwrite: Start afresh instead of resuming.
         fixed, ranges, drop: Reshape a zoo hypermodel's search space (see
             :class:`tuning.hypermodels.ZooHyperModel`).
-        data_options: Extra ``zoo.data.load`` options.
+        data_options: Extra ``zoo.data.load`` options (a file's ``target``, ``task``,
+            ``impute``, ``image_size``...; for streams ``task``, ``num_classes``).
         patience: Early-stopping patience (epochs) inside each trial.
         executions_per_trial: Models trained per trial.
         tensorboard: Directory for TensorBoard logs (with the HParams dashboard).
@@ -190,6 +198,10 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
 
     dataset = zoo.data.resolve(data, fn=fn, input_kind=input_kind, seed=config.data_seed,
                                options=config.data_options)
+    if config.distributed and dataset.streamed and not dataset.x_train.portable:
+        raise ValueError(f"{fn}: a search with workers or a role needs data every process "
+                         "can read (a name, a path, arrays); tf.data.Dataset and PyDataset "
+                         "splits live in this process only")
     job = Job(_as_hypermodel(model, dataset, config), dataset, config)
     if config.role != "worker":
         _check_objective_reported(fn, job.hypermodel, dataset, config.objective)
@@ -297,7 +309,9 @@ def _as_hypermodel(model, dataset, config):
                               drop=config.drop, seed=config.seed, epochs=config.max_epochs)
     if isinstance(model, ZooHyperModel):
         if model.train_size is None:
-            model.train_size = len(dataset.x_train)
+            model.train_size = dataset.size("train")
+        if model.steps_per_epoch is None and dataset.streamed and dataset.x_train.fixed_batches:
+            model.steps_per_epoch = dataset.steps_per_epoch(0)
         if model.epochs is None:
             model.epochs = config.max_epochs
     return model
@@ -313,7 +327,8 @@ def _check_objective_reported(fn, hypermodel, dataset, objective):
     if model.optimizer is None or not getattr(model, "compiled", True):
         raise ValueError(f"{fn}: the hypermodel must return a compiled model")
     model.run_eagerly = True  # four samples: tracing would cost more than the evaluation
-    logs = model.evaluate(dataset.x_val[:4], dataset.y_val[:4], return_dict=True, verbose=0)
+    x, y = dataset.peek("val", 4)
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
     reported = sorted(set(logs) | {f"val_{k}" for k in logs})
     keras.backend.clear_session(free_memory=False)  # one small model: no full collection
     for name in objective_names(objective):
@@ -337,7 +352,12 @@ def _finish(fn, job, tuner, clock, search_seconds, started):
     best = best_trials[0]
     best_model, refit_info = final_model(tuner, best, job)
     data = job.dataset
-    test_metrics = best_model.evaluate(data.x_test, data.y_test, return_dict=True, verbose=0)
+    test_metrics = {}
+    if data.streamed and data.has_split("test"):
+        test_metrics = best_model.evaluate(data.x_test.batches(256), return_dict=True,
+                                           verbose=0)
+    elif data.has_split("test"):
+        test_metrics = best_model.evaluate(data.x_test, data.y_test, return_dict=True, verbose=0)
     test_metrics = {k: float(v) for k, v in test_metrics.items()}
     result = SearchResult(
         best_hyperparameters=jsonable(dict(best.hyperparameters.values)),

@@ -26,8 +26,8 @@ __version__ = "0.2.0"
 #: Submodules reachable as ``zoo.<name>``.
 _SUBMODULES = (
     "backend", "callbacks", "compare", "data", "distribute", "gan", "initializers", "io",
-    "layers", "losses", "models", "optimizers", "plots", "precision", "registry", "schedules",
-    "series", "tasks", "teaching", "text", "training",
+    "layers", "losses", "models", "optimizers", "plots", "precision", "prediction", "registry",
+    "schedules", "series", "tasks", "teaching", "text", "training",
 )
 
 #: Old module names kept for user code: ``zoo.<old>`` imports the deprecation shim,
@@ -58,6 +58,7 @@ _ATTRIBUTES = {
     "get_schedule": "zoo.schedules",
     "get_spec": "zoo.registry",
     "list_models": "zoo.registry",
+    "predict": "zoo.prediction",
     "register_model": "zoo.registry",
     "train": "zoo.training",
 }
@@ -70,14 +71,14 @@ __all__ = sorted((*_SUBMODULES, *_ATTRIBUTES, "__version__"))
 
 # Modules that need no Keras: importing them never imports a backend.
 _LIGHT = frozenset({"backend", "compare", "data", "gan", "initializers", "io", "layers", "models",
-                    "precision", "registry", "series", "tasks", "teaching", "text", "training"})
+                    "precision", "prediction", "registry", "series", "tasks", "teaching", "text", "training"})
 
 
 #: Modules of public names that import no Keras until a function is called (the
 #: registry, the factories, the jobs): the command line uses them before any backend.
 _LIGHT_ATTRIBUTE_MODULES = frozenset({"zoo.registry", "zoo.models.fnn", "zoo.models.cnn",
                                       "zoo.models.rnn", "zoo.gan.builders", "zoo.gan.job",
-                                      "zoo.training"})
+                                      "zoo.prediction", "zoo.training"})
 
 
 def __getattr__(name: str):
@@ -148,6 +149,7 @@ if TYPE_CHECKING:  # what static tools and IDEs see
         optimizers,
         plots,
         precision,
+        prediction,
         registry,
         schedules,
         series,
@@ -166,6 +168,7 @@ if TYPE_CHECKING:  # what static tools and IDEs see
     from zoo.models.rnn import build_bilstm, build_gru, build_lstm  # noqa: F401
     from zoo.models.training_state import build_training_state  # noqa: F401
     from zoo.optimizers import build_optimizer  # noqa: F401
+    from zoo.prediction import predict  # noqa: F401
     from zoo.registry import create_model, get_spec, list_models, register_model  # noqa: F401
     from zoo.schedules import get_schedule  # noqa: F401
     from zoo.training import train  # noqa: F401

@@ -1,4 +1,4 @@
-"""The ``zoo`` command line: ``zoo list | train | compare | generate | sample | tune``.
+"""The ``zoo`` command line: ``zoo list | train | compare | generate | predict | sample | tune``.
 
 Each subcommand lives in its own module exposing ``HELP``, ``add_arguments(parser)``
 and ``run(args) -> int``. User errors (``ValueError``, ``TypeError``,
@@ -27,6 +27,7 @@ COMMANDS = {
     "train": "zoo.commands.train",
     "compare": "zoo.commands.compare",
     "generate": "zoo.commands.generate",
+    "predict": "zoo.commands.predict",
     "sample": "zoo.commands.sample",
     "tune": "tuning.cli",
 }

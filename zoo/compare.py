@@ -189,7 +189,9 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
 
     Args:
         model: A registered model name (``zoo.list_models()``).
-        data: A data set name or a ``zoo.data.Dataset``.
+        data: What :func:`zoo.training.train` takes: a data set name, a path to your
+            own data (re-read with each seed's split), a ``zoo.data.Dataset``, arrays
+            or streamed splits.
         vary: ``{key: [values]}``; every combination (cartesian product) is run. Keys
             are the model's factory arguments, ``TRAIN_KEYS`` or ``data.<option>``
             (see :func:`allowed_keys`).
@@ -258,7 +260,8 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
               for values in itertools.product(*(vary[k] for k in keys))]
     total = len(combos) * seeds
     rows, index = [], 0
-    logger.info("compare %s on %s: %d combinations x %d seeds", model, data, len(combos), seeds)
+    label = _data_label(data)
+    logger.info("compare %s on %s: %d combinations x %d seeds", model, label, len(combos), seeds)
     for combo in combos:
         runs = []
         for seed in range(seeds):
@@ -306,8 +309,7 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
                 progress(run, index, total)
         rows.append(_summarise(combo, runs, target))
     if out_dir is not None:
-        write_results(rows, out_dir, title=f"{model} on "
-                      f"{data if isinstance(data, str) else data.name}")
+        write_results(rows, out_dir, title=f"{model} on {label}")
     return rows
 
 
@@ -323,6 +325,15 @@ def format_run(run: dict, index: int, total: int) -> str:
     return (f"[{index}/{total}] {run['label']} seed={run['seed']}: "
             f"{run['metric']}={'nan' if final is None else format(final, '.4f')} "
             f"after {run['epochs_run']} epochs, {run['wall_time']:.1f} s")
+
+
+def _data_label(data) -> str:
+    """How ``data`` is named in logs and titles: a name, a file name, a Dataset's name."""
+    import os
+
+    if isinstance(data, (str, os.PathLike)):
+        return os.path.basename(os.fspath(data).rstrip("/\\")) or os.fspath(data)
+    return getattr(data, "name", None) or type(data).__name__
 
 
 def _summarise(combo: dict, runs: list[dict], target) -> dict:

@@ -51,11 +51,16 @@ class TrainResult:
 def baseline_metrics(dataset) -> dict:
     """Score of the best constant prediction on the test split.
 
+    Empty when the labels are not known without reading the data (a caller's
+    ``tf.data`` or ``PyDataset`` splits) or there is no test split.
+
     Example:
         >>> baseline_metrics(zoo.data.load("digits"))["accuracy"] < 0.15
         True
     """
-    y_train, y_test = np.asarray(dataset.y_train), np.asarray(dataset.y_test)
+    y_train, y_test = dataset.labels("train"), dataset.labels("test")
+    if y_train is None or y_test is None or not len(y_test):
+        return {}  # a caller's stream: its labels are not known without reading it
     if dataset.task in ("binary", "multiclass"):
         values, counts = np.unique(y_train.reshape(-1), return_counts=True)
         majority = values[np.argmax(counts)]
@@ -76,9 +81,13 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
 
     Args:
         model: A name from ``zoo.list_models()``.
-        data: A data set name for ``zoo.data.load`` or a ``zoo.data.Dataset``.
+        data: What ``zoo.data.resolve`` takes: a data set name, a path to your own
+            data (``.csv``, ``.npz``, an image folder...: ``zoo.data.files``), a
+            ``zoo.data.Dataset``, arrays, or ``(train, val[, test])`` batched
+            ``tf.data.Dataset`` objects / ``keras.utils.PyDataset`` objects (streamed as
+            ``fit`` takes them; without a test split ``test_metrics`` is empty).
         epochs: Maximum epochs.
-        batch_size: Batch size.
+        batch_size: Batch size (a caller's ``tf.data``/``PyDataset`` keeps its own).
         seed: Seeds Python, NumPy and TensorFlow, the data split and the weights.
         optimizer: Optimizer name or instance.
         learning_rate: Number or schedule (``None``: the optimizer's default). With
@@ -87,7 +96,9 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
         loss: Loss name or object (``None``: the task's default).
         model_kwargs: Extra factory arguments (``activation``, ``kernel_initializer``,
             ``hidden_units``, ``batch_norm``...).
-        data_options: Extra ``zoo.data.load`` options.
+        data_options: Extra ``zoo.data.load`` options (for a file: ``target``,
+            ``task``, ``impute``, ``image_size``...; for streams ``task``,
+            ``num_classes``).
         callbacks: Extra Keras callbacks, added after ``zoo.callbacks.default_callbacks``
             (learning-rate logger, ``TerminateOnNaN``, early stopping).
         patience: Early-stopping patience on ``val_loss`` (best weights restored);
@@ -95,7 +106,8 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
         verbose: Keras ``fit`` verbosity.
         out_dir: If given, writes ``model.keras``, ``history.json`` and
             ``learning_curves.png`` there. A data set whose ``meta`` holds an
-            ``on_save(out_dir)`` callable (the text vocabulary) writes its files too.
+            ``on_save(out_dir)`` callable writes its files too: the text vocabulary,
+            the ``preprocessing.json`` of a file that ``zoo.predict`` reads.
         schedule: A learning-rate schedule name for ``zoo.schedules.get_schedule``
             (``"one_cycle"``, ``"cosine"``, ``"step"``...) or a schedule instance; names
             get their step counts from the data size, ``batch_size`` and ``epochs``.
@@ -160,7 +172,11 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
     if schedule is not None:
         from zoo.schedules import size_schedule
 
-        steps_per_epoch = max(1, -(-len(dataset.x_train) // batch_size))
+        steps_per_epoch = dataset.steps_per_epoch(batch_size)
+        if steps_per_epoch is None:
+            raise ValueError(f"{fn}: schedule={schedule!r} needs the steps per epoch, and the "
+                             "training stream does not know its length; use a learning_rate "
+                             "without a schedule, or a stream of known cardinality")
         reference = learning_rate
         if reference is None and isinstance(optimizer, str):
             from zoo.optimizers import DEFAULT_LEARNING_RATES
@@ -178,14 +194,20 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
                dataset.summary())
     start = time.perf_counter()
     pipeline = input_pipeline(dataset, batch_size=batch_size, seed=seed)
-    inputs = (dict(x=pipeline[0], validation_data=pipeline[1], shuffle=False) if pipeline else
-              dict(x=dataset.x_train, y=dataset.y_train, batch_size=batch_size,
-                   validation_data=(dataset.x_val, dataset.y_val)))
+    if dataset.streamed:  # batch by batch, as the stream gives them
+        inputs = dataset.train_inputs(batch_size=batch_size, seed=seed)
+    elif pipeline:
+        inputs = dict(x=pipeline[0], validation_data=pipeline[1], shuffle=False)
+    else:
+        inputs = dict(x=dataset.x_train, y=dataset.y_train, batch_size=batch_size,
+                      validation_data=(dataset.x_val, dataset.y_val))
     build_training_state(net, inputs["x"], inputs.get("y"))  # one trace of the step, not two
     fit = net.fit(**inputs, epochs=epochs, callbacks=all_callbacks, verbose=verbose)
     wall = time.perf_counter() - start
-    test_metrics = net.evaluate(dataset.x_test, dataset.y_test, batch_size=256, verbose=0,
-                                return_dict=True)
+    test_metrics = {}
+    if dataset.has_split("test"):
+        test_metrics = net.evaluate(**dataset.fit_inputs("test", batch_size=256), verbose=0,
+                                    return_dict=True)
     history = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
     config = {"model": model, "data": dataset.name, "epochs": epochs, "batch_size": batch_size,
               "seed": seed, "optimizer": optimizer if isinstance(optimizer, str) else repr(optimizer),
@@ -219,7 +241,7 @@ def input_pipeline(dataset, *, batch_size: int, seed: int = 0):
     Returns:
         ``(train, validation_data)`` to pass to ``model.fit(train, validation_data=...)``,
         or ``None`` when the data are not all NumPy arrays (then ``fit`` takes them as
-        they are).
+        they are; a streamed data set: :meth:`zoo.data.Dataset.train_inputs`).
     """
     arrays = (dataset.x_train, dataset.y_train, dataset.x_val, dataset.y_val)
     if not all(isinstance(a, np.ndarray) for a in arrays):

@@ -51,8 +51,14 @@ def test_fixed_ranges_and_drop_reshape_the_space_without_subclassing():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"fixed": {"learning_rate": 0.5}}, r"fixed\['learning_rate'\]=0.5 is outside the range"),
-    ({"fixed": {"activation": "swish"}}, r"fixed\['activation'\]='swish' is outside"),
+    ({"fixed": {"learning_rate": -0.5}}, r"`fixed\['learning_rate'\]` must be a number in "
+                                         r"\(0.0, inf\), received"),
+    ({"fixed": {"activation": "swoosh"}}, r"does not accept fixed\['activation'\]='swoosh' "
+                                          r"\('activation' searches one of 'relu', 'elu', "
+                                          r"'gelu'\): build_cnn: unknown activation='swoosh'"),
+    ({"fixed": {"dropout": 1.5}}, r"does not accept fixed\['dropout'\]=1.5.*build_cnn: "
+                                  r"`dropout` must be a number in \[0.0, 1.0\)"),
+    ({"fixed": {"filters": (8, 16)}}, r"a fixed value must be one number, string or bool"),
     ({"fixed": {"activaton": "relu"}}, "unknown hyperparameter 'activaton'.*'activation'"),
     ({"ranges": {"learning_rate": (0.0, 1e-2)}}, r"ranges\['learning_rate'\].*low > 0"),
     ({"ranges": {"filters": []}}, "non-empty list"),
@@ -63,6 +69,24 @@ def test_fixed_ranges_and_drop_reshape_the_space_without_subclassing():
 def test_bad_reshaping_is_refused_naming_the_hyperparameter(kwargs, match):
     with pytest.raises(ValueError, match=match):
         HyperCNN((8, 8, 1), 10, **kwargs)
+
+
+def test_fixed_takes_any_value_the_model_accepts_not_only_the_search_range():
+    """fixed= is keras-tuner's hp.Fixed: not tuned, any value the factory accepts."""
+    hm = HyperCNN((8, 8, 1), 10, fixed={"activation": "tanh", "dropout": 0.6,
+                                         "schedule": "one_cycle", "batch_size": 16})
+    model, hp = _build(hm)
+    space = {p.name: p for p in hp.space}
+    assert type(space["activation"]).__name__ == "Fixed" and hp.values["activation"] == "tanh"
+    assert {layer.activation.__name__ for layer in model.layers
+            if isinstance(layer, keras.layers.Activation)} == {"tanh"}
+    assert [layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)] \
+        == [0.6]
+    assert "activation" not in hm.tuned_names() and hp.values["batch_size"] == 16
+    fnn = HyperFNN((64,), 10, fixed={"units": 512, "hidden_layers": 4})
+    model, _ = _build(fnn)
+    assert [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)
+            ][:-1] == [512] * 4
 
 
 def test_batch_norm_momentum_suits_short_trials_and_survives_saving(tmp_path):

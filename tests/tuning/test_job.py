@@ -90,3 +90,26 @@ def test_trial_rows_are_strict_json():
     for bad in (float("nan"), float("inf"), None):
         assert trial_row(_trial(bad, {}))["score"] is None
     assert not math.isnan(trial_row(_trial(0.0, {}))["score"])
+
+
+def test_fit_inputs_train_on_train_validate_on_val_and_refit_on_both(tmp_path):
+    """The trials train on the training split only; the refit on train + validation."""
+    import zoo
+    from tests.zoo.data._files import write_digit_folder
+    from tuning.hypermodels import HyperCNN
+    from tuning.job import fit_inputs
+
+    digits = zoo.data.load("digits", seed=0)
+    hm = HyperCNN(digits.input_shape, 10)
+    (x, y), kwargs = fit_inputs(hm, digits, "train")
+    assert x is digits.x_train and y is digits.y_train
+    assert kwargs["validation_data"][0] is digits.x_val
+    (x, y), kwargs = fit_inputs(hm, digits, "train", "val", validation=None)
+    assert len(x) == len(y) == len(digits.x_train) + len(digits.x_val) and kwargs == {}
+    folder = zoo.data.load(write_digit_folder(tmp_path / "d", size=8, per_class=10))
+    (stream, labels), kwargs = fit_inputs(hm, folder, "train")
+    assert stream is folder.x_train and labels is None  # the zoo's hypermodel batches it
+    assert kwargs["validation_data"] is folder.x_val
+    (batches,), kwargs = fit_inputs(lambda hp: None, folder, "train", "val", validation=None)
+    assert sum(len(b[1]) for b in batches) == folder.size("train") + folder.size("val")
+    assert kwargs == {"shuffle": False}  # a tf.data pipeline that shuffles itself

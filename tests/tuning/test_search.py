@@ -116,7 +116,7 @@ def test_rerun_resumes_and_overwrite_restarts(tmp_path, digits):
     ({"data": "digitz"}, ValueError, "unknown data set 'digitz'.*Did you mean 'digits'"),
     ({"objective": "val_auc"}, ValueError, "does not report objective 'val_auc'; it reports.*"
                                            "val_accuracy"),
-    ({"fixed": {"dropout": 0.9}}, ValueError, r"fixed\['dropout'\]=0.9 is outside the range"),
+    ({"fixed": {"dropout": 1.5}}, ValueError, r"the model does not accept fixed\['dropout'\]=1.5"),
     ({"role": "worker"}, ValueError, "needs oracle='HOST:PORT'"),
     ({"refit": "all"}, ValueError, "`refit` must be one of 'train\\+val', 'train' or False, "
                                    "received refit='all'"),

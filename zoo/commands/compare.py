@@ -1,8 +1,9 @@
-"""``zoo compare MODEL --data NAME --vary KEY=V1,V2 ... --out DIR``: a controlled experiment."""
+"""``zoo compare MODEL --data NAME|PATH --vary KEY=V1,V2 ... --out DIR``: a controlled experiment."""
 
 from __future__ import annotations
 
 from zoo.commands._options import (
+    add_data_flags,
     add_factory_and_data_options,
     data_help,
     factory_and_data_options,
@@ -63,6 +64,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="output directory: results.json, results.csv, "
                              "learning_curves.png (created)")
+    add_data_flags(parser, skip=("--target",))  # --target is the metric value to reach
 
 
 def run(args) -> int:

@@ -1,4 +1,4 @@
-"""``zoo generate --data digits --epochs N --out DIR``: train a DCGAN, write grids and quality.
+"""``zoo generate --data digits|DIR --epochs N --out DIR``: train a DCGAN, write grids and quality.
 
 A thin wrapper: the job is :func:`zoo.generate` (``zoo.gan.job``), which writes
 ``grids/``, ``samples.png``, ``dcgan.keras`` and ``quality.json`` into ``DIR``.
@@ -17,11 +17,17 @@ def add_arguments(parser) -> None:
 
     default = library_defaults(generate)
     parser.add_argument("--data", default=default["data"],
-                        help=data_help(IMAGE_SETS, what="image data") + "; digits is embedded "
+                        help=data_help(IMAGE_SETS, what="image data",
+                                       paths="a folder of images with one subfolder per class, "
+                                             "streamed") + "; digits is embedded "
                         "and up-sampled to --image-size, mnist, fashion_mnist and cifar10 are "
                         "read from Keras' cache")
     parser.add_argument("--image-size", type=int, default=default["image_size"], metavar="PIXELS",
-                        help="side of the digits images: 16 or 32")
+                        help="side of the digits or of a folder's images: 16 or 32")
+    parser.add_argument("--color-mode", choices=("grayscale", "rgb", "rgba"),
+                        default=default["color_mode"],
+                        help="an image folder's channels (default: grayscale when every image "
+                             "is, else rgb)")
     parser.add_argument("--epochs", type=int, default=default["epochs"], metavar="N",
                         help="passes over the images (see also --max-seconds)")
     parser.add_argument("--max-seconds", type=float, default=default["max_seconds"],
@@ -59,6 +65,7 @@ def run(args) -> int:
     from zoo.gan.job import generate
 
     report = generate(args.data, out=args.out, epochs=args.epochs, image_size=args.image_size,
+                      color_mode=args.color_mode,
                       max_seconds=args.max_seconds, batch_size=args.batch_size,
                       latent_dim=args.latent_dim, base_filters=args.base_filters,
                       ema_decay=args.ema_decay, samples=args.samples, grid_every=args.grid_every,

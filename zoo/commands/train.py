@@ -1,8 +1,9 @@
-"""``zoo train MODEL --data NAME ... --out DIR``: train, evaluate and save one model."""
+"""``zoo train MODEL --data NAME|PATH ... --out DIR``: train, evaluate and save one model."""
 
 from __future__ import annotations
 
 from zoo.commands._options import (
+    add_data_flags,
     add_factory_and_data_options,
     data_help,
     factory_and_data_options,
@@ -57,6 +58,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="output directory: model.keras, history.json, "
                              "learning_curves.png (created)")
+    add_data_flags(parser)
 
 
 def run(args) -> int:
@@ -81,7 +83,7 @@ def run(args) -> int:
     print()
     print(f"{args.model} on {result.dataset.summary()}")
     print(f"{len(result.history['loss'])} epochs in {result.wall_time:.1f} s")
-    print(format_table(rows))
+    print(format_table(rows) if result.test_metrics else "(no test split)")
     for role, path in result.files.items():
         print(f"{role:>8}: {path}")
     return 0

@@ -8,10 +8,18 @@ on first use and cached (offline and uncached they raise
 windows of an embedded English corpus and forecasting windows of a synthetic
 seasonal series.
 
-The package: :mod:`zoo.data.dataset` (:class:`Dataset`), :mod:`zoo.data.builtin`
-(the loaders above), :mod:`zoo.data.catalog` (:func:`load`, :func:`list_datasets`,
-:func:`register_dataset`) and :mod:`zoo.data.resolve` (:func:`resolve`, the one
-resolver of a ``data`` argument).
+Your own data: ``load(PATH, **options)`` reads tables (``.csv``, ``.tsv``,
+``.parquet``), arrays (``.npz``, ``.npy``), text (``.txt`` or a folder of them),
+time series (a table's ``column``) and image folders (one subfolder per class,
+streamed); :func:`resolve` also takes ``tf.data.Dataset`` / ``PyDataset`` splits.
+
+The package: :mod:`zoo.data.dataset` (:class:`Dataset`, the errors),
+:mod:`zoo.data.builtin` (the loaders above), :mod:`zoo.data.files` (files and
+folders), :mod:`zoo.data.tables` (reading tables), :mod:`zoo.data.images` (image
+folders), :mod:`zoo.data.streams` (streamed splits), :mod:`zoo.data.preprocess`
+(the encoding saved with a model), :mod:`zoo.data.catalog` (:func:`load`,
+:func:`list_datasets`, :func:`register_dataset`) and :mod:`zoo.data.resolve`
+(:func:`resolve`, the one resolver of a ``data`` argument).
 
 Example:
     >>> from zoo import data
@@ -22,8 +30,10 @@ Example:
 
 from zoo.data.builtin import REPRESENTATIONS
 from zoo.data.catalog import list_datasets, load, register_dataset
-from zoo.data.dataset import Dataset, DataUnavailableError
+from zoo.data.dataset import DataFileError, Dataset, DataUnavailableError, MissingDataFileError
+from zoo.data.preprocess import Preprocessing
 from zoo.data.resolve import IMAGE_SETS, representation_for, resolve
 
-__all__ = ["IMAGE_SETS", "REPRESENTATIONS", "DataUnavailableError", "Dataset", "list_datasets",
-           "load", "register_dataset", "representation_for", "resolve"]
+__all__ = ["IMAGE_SETS", "REPRESENTATIONS", "DataFileError", "DataUnavailableError", "Dataset",
+           "MissingDataFileError", "Preprocessing", "list_datasets", "load", "register_dataset",
+           "representation_for", "resolve"]

@@ -42,6 +42,11 @@ logger = logging.getLogger("zoo.data")
 REPRESENTATIONS = ("image", "flat", "sequence")
 
 
+def representation_for(input_kind: str) -> str:
+    """The data representation that feeds a model of registry ``input_kind``."""
+    return {"flat": "flat", "image": "image", "sequence": "sequence"}.get(input_kind, "image")
+
+
 def _split(x, y, *, seed, val_size, test_size, stratify):
     from sklearn.model_selection import train_test_split
 
@@ -241,7 +246,24 @@ def load_text(*, window: int = 64, stride: int | None = None, target: str = "seq
         >>> ds.x_train.shape[1], ds.model_kwargs()["vocab_size"] == ds.num_classes
         (32, True)
     """
-    fn = "load('text')"
+    check_positive_int("load('text')", "seed", seed, allow_zero=True)
+    return text_windows(load_corpus(seed=seed), name="text", fn="load('text')", window=window,
+                        stride=stride, target=target, max_chars=max_chars, lowercase=lowercase,
+                        val_size=val_size, test_size=test_size)
+
+
+def text_windows(corpus: str, *, name: str, fn: str, window: int = 64, stride: int | None = None,
+                 target: str = "sequence", max_chars: int | None = None,
+                 lowercase: bool = False, val_size: float = 0.1, test_size: float = 0.1):
+    """A text cut by position into train/validation/test and into character windows.
+
+    What :func:`load_text` does with the embedded corpus, for any text (a user's
+    ``.txt`` file: :func:`zoo.data.files.load_text_file`). Arguments and result as
+    in :func:`load_text`; the data set is named ``name`` and messages start with ``fn``.
+
+    Raises:
+        ValueError: a split too short for ``window``; bad arguments.
+    """
     window = check_positive_int(fn, "window", window)
     target = check_choice(fn, "target", target, TARGETS)
     if stride is not None:
@@ -252,9 +274,7 @@ def load_text(*, window: int = 64, stride: int | None = None, target: str = "seq
         raise TypeError(f"{fn}: `lowercase` must be True or False, received {lowercase!r}")
     val_size = check_number(fn, "val_size", val_size, low=0.0, high=0.5, low_inclusive=False)
     test_size = check_number(fn, "test_size", test_size, low=0.0, high=0.5, low_inclusive=False)
-    check_positive_int(fn, "seed", seed, allow_zero=True)
 
-    corpus = load_corpus(seed=seed)
     if lowercase:
         corpus = corpus.lower()
     if max_chars is not None:
@@ -267,21 +287,21 @@ def load_text(*, window: int = 64, stride: int | None = None, target: str = "seq
     for split, part in texts.items():
         if len(part) < window + 1:
             raise ValueError(f"{fn}: the {split} text has {len(part)} characters, too short "
-                             f"for window={window} (it needs at least {window + 1}); raise "
-                             f"`max_chars` or lower `window`")
+                             f"for window={window} (it needs at least {window + 1}); use "
+                             f"more text, raise `max_chars` or lower `window`")
     vocab = CharVocabulary.fit(texts["train"])
     arrays = {}
     for split, part in texts.items():
         arrays[split] = make_text_windows(vocab.encode(part), window, stride=stride, target=target)
     stride = stride if stride is not None else (window if target == "sequence" else 1)
-    logger.info("text corpus: %d characters, vocabulary of %d, %d training windows",
-                n, vocab.size, len(arrays["train"][0]))
+    logger.info("%s: %d characters, vocabulary of %d, %d training windows",
+                name, n, vocab.size, len(arrays["train"][0]))
 
     meta = {"vocab": vocab, "texts": texts, "window": window, "stride": stride,
             "target": target, "on_save": functools.partial(_write_vocab, vocab),
             "model_kwargs": {"vocab_size": vocab.size,
                              "return_sequences": target == "sequence"}}
-    return Dataset("text", *arrays["train"], *arrays["val"], *arrays["test"],
+    return Dataset(name, *arrays["train"], *arrays["val"], *arrays["test"],
                    task="multiclass", num_classes=vocab.size, meta=meta)
 
 

@@ -6,6 +6,8 @@ adds a loader of yours under a new name.
 
 from __future__ import annotations
 
+import os
+
 from zoo._validate import check_number, check_positive_int, suggest
 from zoo.data.builtin import BUILTIN
 from zoo.data.dataset import Dataset
@@ -29,23 +31,31 @@ def register_dataset(name: str, loader) -> None:
     _LOADERS[name] = loader
 
 
-def load(name: str, **options) -> Dataset:
-    """Load data set ``name`` as seeded train/validation/test splits.
+def load(name, **options) -> Dataset:
+    """Load data set ``name``, or the file or folder at a path, as seeded splits.
 
     Args:
         name: One of :func:`list_datasets` (``digits``, ``classification``,
-            ``regression``, ``mnist``, ``fashion_mnist``, ``cifar10``...).
+            ``regression``, ``mnist``, ``fashion_mnist``, ``cifar10``...), or a path
+            (a ``str`` with a ``/`` or an extension, or a ``pathlib.Path``) to your
+            own data: ``.csv``/``.tsv``/``.parquet``, ``.npz``/``.npy``, ``.txt``, a
+            folder of images in class subfolders (see :mod:`zoo.data.files`). A
+            name wins over a file of the same name: write ``./digits`` for the file.
         **options: Loader options: ``seed`` (default 0), ``val_size``, ``test_size``;
             for images ``representation`` (``"image"``, ``"flat"``, ``"sequence"``) and,
             for digits, ``image_size``; for ``classification`` ``n_samples``,
             ``n_features``, ``n_classes``, ``weights``; for ``regression`` ``noise``,
-            ``outlier_fraction``, ``outlier_scale``.
+            ``outlier_fraction``, ``outlier_scale``; for files those of their kind
+            (``target``, ``task``, ``impute``, ``image_size``, ``color_mode``,
+            ``column``, ``past``, ``future``...: :func:`zoo.data.files.load_file`).
 
     Returns:
         A :class:`Dataset`.
 
     Raises:
-        ValueError: unknown data set or a bad option value.
+        ValueError: unknown data set or a bad option value; for files a
+            :class:`~zoo.data.DataFileError` naming the file and the problem (a missing
+            file is also a ``FileNotFoundError``).
         TypeError: an option the loader does not take.
         DataUnavailableError: a download-only data set is offline and not cached.
 
@@ -53,12 +63,20 @@ def load(name: str, **options) -> Dataset:
         >>> ds = load("digits", representation="flat", seed=0)
         >>> ds.input_shape, ds.num_classes
         ((64,), 10)
+        >>> load("wine.csv", target="label").task  # doctest: +SKIP
+        'multiclass'
     """
+    from zoo.data import files
+
+    if isinstance(name, os.PathLike) or (isinstance(name, str) and name not in _LOADERS
+                                         and files.looks_like_path(name)):
+        return files.load_file(name, **options)
     if not isinstance(name, str):
-        raise TypeError(f"load: data set `name` must be a string, received {name!r}")
+        raise TypeError(f"load: data set `name` must be a string or a path, received {name!r}")
     if name not in _LOADERS:
         raise ValueError(f"load: unknown data set {name!r}; available: "
-                         f"{', '.join(list_datasets())}.{suggest(name, _LOADERS)}")
+                         f"{', '.join(list_datasets())}, or a path to your data "
+                         f"({files.describe_kinds()}).{suggest(name, _LOADERS)}")
     seed = options.get("seed", 0)
     check_positive_int(f"load({name!r})", "seed", seed, allow_zero=True)
     for key in ("val_size", "test_size"):

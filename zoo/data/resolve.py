@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
-from zoo.data.catalog import load
+from zoo.data.builtin import representation_for
+from zoo.data.catalog import list_datasets, load
 from zoo.data.dataset import Dataset
+from zoo.data.streams import STREAM_OPTIONS, from_splits, stream_splits
 
 #: Built-in image sets that a model's ``input_kind`` reshapes (images, flat vectors, rows).
 IMAGE_SETS = ("digits", "mnist", "fashion_mnist", "cifar10")
@@ -20,39 +24,58 @@ def resolve(data, *, fn: str = "resolve", input_kind: str | None = None, seed: i
     resolve their ``data`` argument here.
 
     Args:
-        data: A data set name (:func:`list_datasets`), a :class:`Dataset`, or arrays:
+        data: A data set name (:func:`list_datasets`); a path to your own data (a
+            file or folder, see :mod:`zoo.data.files`); a :class:`Dataset`; arrays:
             ``(x_train, y_train, x_val, y_val, x_test, y_test)`` or a dict with those
-            keys. For arrays the task is read from the labels: 1-D integer labels are
+            keys; or streamed splits: ``(train, val)``, ``(train, val, test)`` or
+            ``{"train": ..., "val": ..., "test": ...}`` of batched ``tf.data.Dataset`` objects
+            or ``keras.utils.PyDataset`` objects (see :func:`zoo.data.streams.from_splits`).
+            For arrays the task is read from the labels: 1-D integer labels are
             classes (``"binary"`` for two, else ``"multiclass"``), anything else is
             regression.
         fn: The caller's name, for messages.
         input_kind: The consuming model's ``input_kind`` (``zoo.registry``): picks the
-            representation of the built-in image sets (images, flat vectors, rows).
+            representation of the built-in image sets and of image folders (images,
+            flat vectors, rows).
         seed: Seed of the split, unless ``options`` holds one.
-        options: Loader options for a named data set.
+        options: Loader options for a named data set or a path; for streamed splits
+            ``task``, ``num_classes`` and ``name``.
 
     Returns:
         A :class:`Dataset`.
 
     Raises:
-        ValueError: unknown name, bad option, a dict missing split keys.
+        ValueError: unknown name, bad option, a dict missing split keys, a file that
+            cannot be used (:class:`~zoo.data.DataFileError`, naming it).
         TypeError: ``data`` of another type, or options given with ready data.
 
     Example:
         >>> resolve("digits", input_kind="flat").input_shape
         (64,)
+        >>> resolve("wine.csv", options={"target": "label"}).task  # doctest: +SKIP
+        'multiclass'
     """
     if isinstance(data, Dataset):
         if options:
             raise TypeError(f"{fn}: data options apply to a data set name, not to a ready "
                             f"Dataset, received options={options!r}")
         return data
-    if isinstance(data, str):
+    if isinstance(data, (str, os.PathLike)):
         options = dict(options or {})
         options.setdefault("seed", seed)
         if data in IMAGE_SETS and input_kind:
             options.setdefault("representation", representation_for(input_kind))
+        elif input_kind and not (isinstance(data, str) and data in list_datasets()):
+            options["input_kind"] = input_kind  # the files' loader picks a representation
         return load(data, **options)
+    splits = stream_splits(data)
+    if splits is not None:
+        options = dict(options or {})
+        unknown = sorted(set(options) - set(STREAM_OPTIONS))
+        if unknown:
+            raise TypeError(f"{fn}: option(s) {', '.join(unknown)} do not apply to streamed "
+                            f"splits; they take {', '.join(STREAM_OPTIONS)}")
+        return from_splits(splits, fn=fn, **options)
     if isinstance(data, dict):
         missing = [k for k in _SPLIT_KEYS if k not in data]
         if missing:
@@ -68,13 +91,10 @@ def resolve(data, *, fn: str = "resolve", input_kind: str | None = None, seed: i
             task, classes = "regression", None
         return Dataset("arrays", *arrays, task=task, num_classes=classes)
     raise TypeError(f"{fn}: `data` must be a data set name (see zoo.data.list_datasets()), a "
-                    "zoo.data.Dataset, or (x_train, y_train, x_val, y_val, x_test, y_test), "
-                    f"received {type(data).__name__}")
+                    "path to a file or folder, a zoo.data.Dataset, (x_train, y_train, x_val, "
+                    "y_val, x_test, y_test) arrays, or (train, val[, test]) tf.data.Datasets or "
+                    f"PyDatasets, received {type(data).__name__}")
 
-
-def representation_for(input_kind: str) -> str:
-    """The data representation that feeds a model of registry ``input_kind``."""
-    return {"flat": "flat", "image": "image", "sequence": "sequence"}.get(input_kind, "image")
 
 
 __all__ = ["IMAGE_SETS", "representation_for", "resolve"]

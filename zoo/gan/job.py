@@ -20,8 +20,6 @@ import logging
 import time
 from pathlib import Path
 
-import numpy as np
-
 from zoo import _quick as quick
 from zoo import data as data_module
 from zoo._validate import check_choice, check_number, check_positive_int
@@ -88,17 +86,22 @@ def _progress(every_seconds, epochs):
     return Progress()
 
 
-def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
-             batch_size=None, latent_dim=100, base_filters=None, ema_decay="default",
-             samples=1000, grid_every=10, seed=0, verbose=1) -> dict:
+def generate(data="digits", *, out, epochs=100, image_size=16, color_mode=None,
+             max_seconds=None, batch_size=None, latent_dim=100, base_filters=None,
+             ema_decay="default", samples=1000, grid_every=10, seed=0, verbose=1) -> dict:
     """Train a DCGAN on an image data set, measure its samples and save everything.
 
     Args:
         data: An image data set name: ``"digits"``, ``"mnist"``, ``"fashion_mnist"``
-            or ``"cifar10"`` (``zoo.data.IMAGE_SETS``).
+            or ``"cifar10"`` (``zoo.data.IMAGE_SETS``), or the path of a folder of
+            images with one subfolder per class (read batch by batch, never whole;
+            its classes train the quality classifier).
         out: Output directory.
         epochs: Maximum training epochs.
-        image_size: Side of the up-sampled digits (ignored for other data).
+        image_size: Side of the up-sampled digits, or of a folder's images (ignored
+            for the other data sets).
+        color_mode: A folder's channels: ``"grayscale"``, ``"rgb"`` or ``"rgba"``
+            (default: grayscale when every image is, else rgb).
         max_seconds: Optional wall-clock limit on training (checked every batch).
         batch_size: Batch size (``None``: the DCGAN's default, 64).
         latent_dim: Latent vector size.
@@ -121,7 +124,8 @@ def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
         ``images_per_second`` and ``files`` added.
 
     Raises:
-        ValueError: a non-image data set or bad numbers.
+        ValueError: a non-image data set, a folder that cannot be used (naming it and
+            the problem) or bad numbers.
         zoo.data.DataUnavailableError: a download-only data set is not cached offline.
 
     Example:
@@ -130,7 +134,17 @@ def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
         10
     """
     fn = "generate"
-    data = check_choice(fn, "data", data, data_module.IMAGE_SETS)
+    from zoo.data.files import looks_like_path
+
+    folder = not (isinstance(data, str) and data in data_module.IMAGE_SETS) and \
+        looks_like_path(data)
+    if not folder:
+        data = check_choice(fn, "data", data, data_module.IMAGE_SETS)
+    elif Path(data).exists() and not Path(data).is_dir():
+        raise ValueError(f"{fn}: `data` must be an image data set name or a folder of images "
+                         f"in class subfolders, received the file '{data}'")
+    if color_mode is not None and not folder:
+        raise ValueError(f"{fn}: `color_mode` applies to an image folder, not to {data!r}")
     epochs = quick.cap(fn, "epochs", check_positive_int(fn, "epochs", epochs), quick.MAX_EPOCHS)
     samples = check_positive_int(fn, "samples", samples)
     grid_every = check_positive_int(fn, "grid_every", grid_every)
@@ -140,8 +154,10 @@ def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
     if batch_size is not None:
         batch_size = check_positive_int(fn, "batch_size", batch_size)
     options = {}
-    if data == "digits":
+    if data == "digits" or folder:
         options["image_size"] = check_positive_int(fn, "image_size", image_size)
+    if color_mode is not None:
+        options["color_mode"] = color_mode
     dataset = data_module.resolve(data, fn=fn, input_kind="image", seed=seed, options=options)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -152,8 +168,10 @@ def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
     from zoo.gan.model import DEFAULT_BATCH_SIZE
 
     classifier, accuracy = quality.fit_reference_classifier(dataset, epochs=15, seed=seed)
-    images = np.concatenate([dataset.x_train, dataset.x_val])
-    real_features = quality.feature_extractor(classifier).predict(images, verbose=0)
+    # Streamed (an image folder): the images are read batch by batch, never held.
+    images, _ = dataset.merged("train", "val")
+    real = images.batches(256) if dataset.streamed else images
+    real_features = quality.feature_extractor(classifier).predict(real, verbose=0)
 
     keras.utils.set_random_seed(seed)
     kwargs = {"latent_dim": latent_dim, "seed": seed}
@@ -176,6 +194,8 @@ def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
     else:
         logger.info("training a DCGAN on %s", dataset.summary())
     start = time.perf_counter()
+    if dataset.streamed:
+        images = images.batches(batch_size or DEFAULT_BATCH_SIZE, shuffle=True, seed=seed)
     history = gan.fit(images, epochs=epochs, batch_size=batch_size, callbacks=callbacks,
                       verbose=0)
     seconds = time.perf_counter() - start
@@ -190,7 +210,7 @@ def generate(data="digits", *, out, epochs=100, image_size=16, max_seconds=None,
         raw = quality.gan_quality(classifier, gan.generate(samples, seed=seed + 1, use_ema=False),
                                   real_features=real_features)
     report.update({
-        "data": data,
+        "data": str(data),
         "image_shape": list(dataset.input_shape),
         "classifier_accuracy": accuracy,
         "untrained": {k: untrained[k] for k in _QUALITY_KEYS},

@@ -203,7 +203,8 @@ def fit_reference_classifier(dataset, *, epochs=8, batch_size=64, seed=0, verbos
     """Train a small zoo CNN on an image :class:`zoo.data.Dataset` to judge samples.
 
     Args:
-        dataset: An image data set (``representation="image"``) with integer labels.
+        dataset: An image data set (``representation="image"``) with class labels,
+            in arrays or streamed (an image folder).
         epochs: Training epochs.
         batch_size: Batch size.
         seed: Seed of the weights and the shuffling.
@@ -219,17 +220,20 @@ def fit_reference_classifier(dataset, *, epochs=8, batch_size=64, seed=0, verbos
 
     from zoo.models.cnn import build_cnn
 
-    if dataset.task != "multiclass" or len(dataset.input_shape) != 3:
-        raise ValueError("fit_reference_classifier: expected a multiclass image data set "
-                         f"(H, W, C), received task={dataset.task!r} with input_shape="
+    if dataset.task not in ("binary", "multiclass") or len(dataset.input_shape) != 3:
+        raise ValueError("fit_reference_classifier: expected an image classification data "
+                         f"set (H, W, C), received task={dataset.task!r} with input_shape="
                          f"{dataset.input_shape}")
     keras.utils.set_random_seed(seed)
+    # Two classes too get one softmax score each: gan_quality reads class shares.
     classifier = build_cnn(dataset.input_shape, task="multiclass",
-                           num_classes=dataset.num_classes, filters=(32, 64), dense_units=(128,),
-                           dropout=0.3, seed=seed, name="reference_classifier")
-    classifier.fit(dataset.x_train, dataset.y_train, epochs=epochs, batch_size=batch_size,
-                   validation_data=(dataset.x_val, dataset.y_val), verbose=verbose)
-    accuracy = float(classifier.evaluate(dataset.x_test, dataset.y_test, verbose=0)[1])
+                           num_classes=max(2, dataset.num_classes), filters=(32, 64),
+                           dense_units=(128,), dropout=0.3, seed=seed,
+                           name="reference_classifier")
+    classifier.fit(**dataset.train_inputs(batch_size=batch_size, seed=seed), epochs=epochs,
+                   verbose=verbose)
+    accuracy = float(classifier.evaluate(**dataset.fit_inputs("test", batch_size=32),
+                                         verbose=0)[1])
     logger.info("reference classifier: test accuracy %.4f", accuracy)
     return classifier, accuracy
 
