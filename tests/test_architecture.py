@@ -213,11 +213,12 @@ LIGHT = ("zoo", "zoo.registry", "zoo.models", "zoo.gan", "zoo.gan.builders", "zo
          "zoo.data.dataset", "zoo.text", "zoo.series", "zoo.teaching", "zoo.io", "zoo.cli",
          # what the command line imports before a command runs (zoo --help, zoo list...)
          "zoo.commands.train", "zoo.commands.compare", "zoo.commands.generate",
-         "zoo.commands.sample", "zoo.commands.list_models", "tuning", "tuning.cli",
+         "zoo.commands.sample", "zoo.commands.list_models", "zoo.commands.predict", "tuning",
+         "tuning.cli",
          "tuning.config",
          # the modules of public names zoo.__getattr__ hands out without importing Keras
          "zoo.training", "zoo.compare", "zoo.gan.job", "zoo.models.fnn", "zoo.models.cnn",
-         "zoo.models.rnn")
+         "zoo.models.rnn", "zoo.prediction")
 
 
 @pytest.mark.parametrize("module", LIGHT)

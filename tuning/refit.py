@@ -62,12 +62,14 @@ def _announce(tuner, best, job) -> str:
     refit = job.config.refit
     data = job.dataset
     if refit == "train+val":
+        samples = _samples(data, "train", "val")
         return (f"final model: trial {best.trial_id}'s hyperparameters trained on train+val "
-                f"({len(data.x_train) + len(data.x_val)} samples) for "
+                f"({'?' if samples is None else samples} samples) for "
                 f"{best_epochs(best, job)} epochs")
     if refit == "train":
+        samples = data.size("train")
         return (f"final model: trial {best.trial_id}'s hyperparameters retrained on train "
-                f"({len(data.x_train)} samples), early stopping on val")
+                f"({'?' if samples is None else samples} samples), early stopping on val")
     return f"final model: trial {best.trial_id}'s best-epoch checkpoint"
 
 

@@ -83,8 +83,8 @@ def data_help(names=None, *, what: str = "data", paths: str = PATHS) -> str:
         from zoo.data import list_datasets
 
         names = list_datasets()
-    return (f"{what}: a built-in data set ({', '.join(names)}) or the path of your own data: "
-            f"{paths} (see 'Your own data' in the README)")
+    return (f"{what}: a built-in data set ({', '.join(names)}) or the path of a data file or "
+            f"folder of your own: {paths} (see 'Your own data' in the README)")
 
 
 def add_factory_and_data_options(parser, *, param_help: str, data_help: str) -> None:

@@ -9,6 +9,10 @@ SHOWN = 10
 
 
 def add_arguments(parser) -> None:
+    from zoo.commands._options import library_defaults
+    from zoo.prediction import predict
+
+    default = library_defaults(predict)
     parser.add_argument("run_dir", metavar="RUN_DIR",
                         help="the --out directory of zoo train (model.keras) or zoo tune "
                              "(best_model.keras), or a .keras file, with preprocessing.json "
@@ -21,7 +25,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", metavar="FILE",
                         help="write every prediction to this CSV file (id, prediction, label, "
                              "class probabilities)")
-    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--batch-size", type=int, default=default["batch_size"], metavar="N",
+                        help="samples per prediction step (default: %(default)s)")
 
 
 def run(args) -> int:
