@@ -105,6 +105,19 @@ def test_memory_measures_both_searches_in_fresh_processes():
     assert long["peak_rss_mib"] > 100 and short["peak_rss_mib"] > 100  # TensorFlow is loaded
 
 
+@pytest.mark.slow
+def test_image_folder_memory_searches_two_generated_folders_in_fresh_processes(tmp_path):
+    from bench import image_folder_memory
+
+    row = image_folder_memory.run(smoke=True, keep=str(tmp_path))
+    _check_ratio_row(row, 8)
+    large, small = row["details"]["large"], row["details"]["small"]
+    assert (large["images"], small["images"]) == (200, 100) and large["trials"] == 1
+    assert large["folder_bytes"] > small["folder_bytes"] > 0
+    assert len(list((tmp_path / "images_200").glob("class_*/*.png"))) == 200
+    assert large["peak_rss_mib"] > 100  # TensorFlow is loaded
+
+
 def test_accelerator_names_its_device(capsys):
     from bench import accelerator
 
