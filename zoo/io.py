@@ -11,7 +11,7 @@
 * :func:`parse_value`, :func:`parse_key_value` and :func:`parse_range` read the
   one value syntax of every ``KEY=VALUE`` option of the ``zoo`` commands
   (``--param``, ``--data-option``, ``--schedule-arg``, ``--fixed``, ``--range``,
-  ``--vary``); ``docs/cli.md`` documents it once.
+  ``--vary``); ``docs/cli.md`` documents it once for users.
 
 Nothing here imports Keras or a backend, so the command line can use it before
 any heavy import.
