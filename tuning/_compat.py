@@ -44,6 +44,7 @@ INTERNALS = {
     "Oracle._retry_queue": None,
     "Oracle.max_trials": None,
     "OracleServicer.stop_triggered": None,
+    "oracle.json": None,  # its keys (ORACLE_STATE_KEYS), read back by tuning.jobfiles
 }
 
 #: keras-tuner code copied here -> a digest of its syntax tree in keras-tuner
@@ -51,6 +52,11 @@ INTERNALS = {
 COPIED = {
     "keras_tuner.src.engine.tuner.Tuner._try_build": "30fa96489f681d9a",
 }
+
+#: What keras-tuner's saved oracle state (``oracle.json``) holds for every oracle, with
+#: each value's type; :func:`oracle_state_problem` checks a file against it.
+ORACLE_STATE_KEYS = {"ongoing_trials": dict, "start_order": list, "end_order": list,
+                     "run_times": dict, "hyperparameters": dict}
 
 #: Hyperparameters Hyperband adds to a trial that continues a parent trial.
 PARENT_TRIAL = "tuner/trial_id"
@@ -259,3 +265,22 @@ def search_over(oracle, servicer) -> bool:
 def stop_serving(servicer) -> None:
     """Tell workers asking for trials that the search is over."""
     servicer.stop_triggered = True
+
+
+def oracle_state_problem(state) -> str | None:
+    """What is wrong with a decoded ``oracle.json``, or ``None`` if it looks like one."""
+    if not isinstance(state, dict):
+        return "is not a search state (a JSON object)"
+    for key, kind in ORACLE_STATE_KEYS.items():
+        if not isinstance(state.get(key), kind):
+            return f"is not a search state (no valid {key!r})"
+    return None
+
+
+def trials_in_oracle_state(state) -> tuple[set, set]:
+    """``(every trial id the saved oracle state refers to, the ids of ended trials)``."""
+    ids = {str(t) for t in state["start_order"]} | {str(t) for t in state["end_order"]}
+    ids |= {str(t) for t in state["ongoing_trials"].values()}
+    ids |= {str(t) for t in state["run_times"]}
+    ids |= {str(t) for t in state.get("retry_queue") or []}
+    return ids, {str(t) for t in state["end_order"]}

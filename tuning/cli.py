@@ -26,6 +26,7 @@ from tuning.config import (
     setting_help,
 )
 from zoo.commands._options import add_data_flags, data_flag_options
+from zoo.errors import JobFailedError
 from zoo.io import parse_key_value, parse_range
 
 HELP = "tune a model's hyperparameters with keras-tuner (random, Bayesian, Hyperband, grid)"
@@ -173,8 +174,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return run(args)
-    except (ValueError, TypeError, FileNotFoundError) as exc:
-        parser.exit(2, f"zoo: error: {exc}\n")
+    except (ValueError, TypeError, FileNotFoundError, JobFailedError) as exc:
+        parser.exit(1 if isinstance(exc, JobFailedError) else 2, f"zoo: error: {exc}\n")
 
 
 if __name__ == "__main__":

@@ -233,8 +233,9 @@ class SearchConfig:
         self._set("directory", _check_path(fn, "directory", self.directory))
         self._set("project_name", _check_project_name(fn, self.project_name))
         self._set("overwrite", check_bool(fn, "overwrite", self.overwrite))
-        self._set("fixed", _check_mapping(fn, "fixed", self.fixed))
-        self._set("ranges", _check_mapping(fn, "ranges", self.ranges))
+        self._set("fixed", _check_finite(fn, "fixed", _check_mapping(fn, "fixed", self.fixed)))
+        self._set("ranges", _check_finite(fn, "ranges",
+                                          _check_mapping(fn, "ranges", self.ranges)))
         self._set("drop", _check_names(fn, "drop", self.drop))
         self._set("data_options", _check_mapping(fn, "data_options", self.data_options))
         self._set("tensorboard", None if self.tensorboard is None
@@ -450,6 +451,18 @@ def _check_mapping(fn, name, value):
         raise TypeError(f"{fn}: `{name}` must be a dict with str keys, received "
                         f"{name}={value!r}")
     return dict(value)
+
+
+def _check_finite(fn, name, mapping):
+    """``mapping`` if no value (or item of a value) is a NaN or infinite number."""
+    for key, value in mapping.items():
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        for item in items:
+            if isinstance(item, numbers.Real) and not isinstance(item, bool) \
+                    and not math.isfinite(item):
+                raise ValueError(f"{fn}: every value of `{name}` must be finite, received "
+                                 f"{name}[{key!r}]={value!r}")
+    return mapping
 
 
 def _check_names(fn, name, value):

@@ -7,7 +7,8 @@ train them and report back. It is configured through the environment variables
 this module sets them.
 
 * :func:`run_chief` with ``workers=N`` serves the oracle from this process and
-  starts N worker processes on this machine, each limited to its share of the
+  starts N worker processes on this machine (isolated interpreters that receive
+  the job as JSON, :func:`worker_command`), each limited to its share of the
   CPU threads and, on a multi-GPU host, pinned to one GPU (worker i sees GPU
   i mod #GPUs through ``CUDA_VISIBLE_DEVICES``). A worker that dies mid-trial does
   not stop the search: its trial goes back in the queue and the remaining
@@ -25,13 +26,14 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import subprocess
 import sys
 import time
 
 from tuning.config import DEFAULT_HOST, DEFAULT_PORT, parse_address  # noqa: F401 - re-exported
-from tuning.job import TrialClock
+from tuning.job import WORKER_SPEC_FILE, Job, TrialClock, package_root
+from tuning.jobfiles import reload_tuner
+from zoo.io import read_json, write_json
 
 logger = logging.getLogger("tuning.distributed")
 
@@ -157,7 +159,7 @@ def run_chief(job, *, progress=None, poll=0.1):
     _set_env("chief", host, port)
     procs = {}
     try:
-        tuner = job.make_tuner()
+        tuner = reload_tuner(job)  # run_search has wiped the project for overwrite
         tuner.save()
         clock = TrialClock(tuner.oracle, tuner.project_dir, progress=progress,
                            budget=config.budget)
@@ -165,17 +167,14 @@ def run_chief(job, *, progress=None, poll=0.1):
         logger.info("tuning chief serving on %s:%d (unauthenticated gRPC: trusted networks only)",
                     host, bound)
         if workers:
-            job_path = os.path.join(tuner.project_dir, "job.pkl")
-            with open(job_path, "wb") as f:
-                pickle.dump(job, f)
+            job_path = os.path.join(tuner.project_dir, WORKER_SPEC_FILE)
+            write_json(job_path, job.to_spec(tuner.project_dir))
             gpus = visible_gpu_ids()
 
             def spawn(i):
                 env = worker_env(i, workers, gpus=gpus)
                 env.update(KERASTUNER_ORACLE_IP=host, KERASTUNER_ORACLE_PORT=str(bound))
-                cmd = [sys.executable, "-m", "tuning.distributed", job_path, f"{host}:{bound}"]
-                if trials_per_process:
-                    cmd.append(str(trials_per_process))
+                cmd = worker_command(job_path, f"{host}:{bound}", trials_per_process)
                 logger.info("starting worker tuner%d (%s threads%s)", i,
                             env["TF_NUM_INTRAOP_THREADS"],
                             f", GPU {env['CUDA_VISIBLE_DEVICES']}" if gpus else "")
@@ -273,18 +272,44 @@ def _limit_threads():
             int(os.environ.get("TF_NUM_INTEROP_THREADS", "1")))
 
 
-def _main(argv=None) -> int:
-    """Entry point of a local worker process: ``python -m tuning.distributed JOB HOST:PORT``."""
-    argv = sys.argv[1:] if argv is None else argv
+#: What an isolated worker interpreter runs first: our package root on its path,
+#: after the standard library and before site-packages, then the worker.
+_WORKER_BOOT = (
+    "import sys; root = sys.argv[1]; "
+    "index = next((i for i, p in enumerate(sys.path) if '-packages' in p), len(sys.path)); "
+    "sys.path.insert(index, root); "
+    "from tuning.distributed import _exit_now, _main; _exit_now(_main(sys.argv[2:]))")
+
+
+def worker_command(job_path, address, trials_per_process=None) -> list[str]:
+    """The command line of a local worker process.
+
+    ``python -I``: an isolated interpreter, whose path holds neither the current
+    directory nor ``PYTHONPATH``, so a ``pickle.py`` (or any module) in the
+    directory the search runs from is never imported. Our own package is put on
+    the path explicitly (:func:`tuning.job.package_root`); a user's model module
+    travels in the job file (:meth:`tuning.job.Job.to_spec`).
+
+    Args:
+        job_path: The job as JSON (:data:`tuning.job.WORKER_SPEC_FILE`).
+        address: The chief's ``"HOST:PORT"``.
+        trials_per_process: Trials after which the worker leaves, or ``None``.
+    """
+    cmd = [sys.executable, "-I", "-c", _WORKER_BOOT, package_root(), job_path, address]
+    if trials_per_process:
+        cmd.append(str(trials_per_process))
+    return cmd
+
+
+def _main(argv) -> int:
+    """A local worker: ``JOB.json HOST:PORT [TRIALS_PER_PROCESS]`` (see :func:`worker_command`)."""
     if len(argv) not in (2, 3):
-        print("usage: python -m tuning.distributed JOB.pkl HOST:PORT [TRIALS_PER_PROCESS]",
-              file=sys.stderr)
+        print("usage: worker JOB.json HOST:PORT [TRIALS_PER_PROCESS]", file=sys.stderr)
         return 2
     # The chief reports every trial; a local worker speaks up only for problems.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     _limit_threads()
-    with open(argv[0], "rb") as f:
-        job = pickle.load(f)
+    job = Job.from_spec(read_json(argv[0], what="worker job"))
     recycled = run_worker(job, parse_address(argv[1]),
                           max_trials=int(argv[2]) if len(argv) == 3 else None)
     return RECYCLE_EXIT if recycled else 0
@@ -302,5 +327,3 @@ def _exit_now(code: int) -> None:
     os._exit(code)
 
 
-if __name__ == "__main__":
-    _exit_now(_main())

@@ -190,6 +190,37 @@ class ZooHyperModel(keras_tuner.HyperModel):
     MODEL = ""
     SPACE: tuple = ()
 
+    def __new__(cls, *args, **kwargs):
+        self = super().__new__(cls)
+        # The constructor's arguments, for get_config (a subclass's own ones included).
+        self._zoo_init_args = (args, dict(kwargs))
+        return self
+
+    def get_config(self) -> dict:
+        """The arguments that rebuild this hypermodel: ``type(hm).from_config(hm.get_config())``.
+
+        The arguments it was constructed with (a subclass's too), with ``train_size``,
+        ``epochs`` and ``steps_per_epoch`` as ``run_search`` set them. The worker processes of a
+        distributed search rebuild their hypermodel from it (it travels as JSON).
+
+        Returns:
+            ``{"args": [...], "kwargs": {...}}``.
+
+        Example:
+            >>> hm = HyperFNN((64,), 10, fixed={"activation": "relu"})
+            >>> type(hm).from_config(hm.get_config()).fixed
+            {'activation': 'relu'}
+        """
+        args, kwargs = getattr(self, "_zoo_init_args", ((), {}))
+        return {"args": list(args),
+                "kwargs": {**kwargs, "train_size": self.train_size, "epochs": self.epochs,
+                           "steps_per_epoch": self.steps_per_epoch}}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """The hypermodel of :meth:`get_config`'s ``config``."""
+        return cls(*config.get("args", ()), **config.get("kwargs", {}))
+
     def __init__(self, input_shape, num_classes=None, *, task="multiclass", num_outputs=1,
                  fixed=None, ranges=None, drop=(), seed=0, train_size=None, epochs=None,
                  batch_size_scope="per_replica", model_kwargs=None, bn_momentum=0.9,
@@ -215,85 +246,41 @@ class ZooHyperModel(keras_tuner.HyperModel):
             raise ValueError(f"{fn}: `bn_momentum` must be a number in [0, 1) or None, "
                              f"received bn_momentum={bn_momentum!r}")
         self.bn_momentum = bn_momentum
-        self.space = self._apply_ranges(fn, dict((p.name, p) for p in self.SPACE), ranges or {})
-        self.drop = self._check_names(fn, "drop", list(drop or ()))
-        self.fixed = self._check_fixed(fn, fixed or {})
+        self.space, self.fixed, self.drop = self.check_space(fn, fixed, ranges, drop)
+        outside = {k: v for k, v in self.fixed.items() if not self.space[k].contains(v)}
+        if outside:  # accepted when the model builds with them (the factory checks)
+            self._probe_fixed(fn, self.fixed, outside)
         super().__init__(name=name or fn, tunable=True)
 
     # -- the search space -------------------------------------------------------------
 
-    def _check_names(self, fn, what, names):
-        for key in names:
-            if key not in self.space:
-                known = ", ".join(self.space)
-                raise ValueError(f"{fn}: unknown hyperparameter {key!r} in `{what}`; this "
-                                 f"hypermodel tunes: {known}.{suggest(key, self.space)}")
-        return names
+    @classmethod
+    def check_space(cls, fn: str, fixed=None, ranges=None, drop=()):
+        """Check ``fixed``/``ranges``/``drop`` against the class's ``SPACE``, before any data.
 
-    def _apply_ranges(self, fn, space, ranges):
-        self.space = space
-        self._check_names(fn, "ranges", list(ranges))
-        for key, new in ranges.items():
-            param = space[key]
-            if param.kind in ("int", "float"):
-                ok = (isinstance(new, (tuple, list)) and len(new) == 2
-                      and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in new)
-                      and new[0] <= new[1])
-                if ok and param.sampling == "log":
-                    ok = new[0] > 0
-                if ok and param.kind == "int":
-                    ok = all(int(v) == v for v in new)
-                if not ok:
-                    raise ValueError(f"{fn}: ranges[{key!r}] must be a (low, high) pair of "
-                                     f"{'ints' if param.kind == 'int' else 'numbers'} with "
-                                     f"low <= high{' and low > 0' if param.sampling == 'log' else ''}"
-                                     f", received {new!r}")
-                low, high = new
-                default = min(max(param.default, low), high)
-                space[key] = Param(param.name, param.kind, default, low=low, high=high,
-                                   step=param.step, sampling=param.sampling, parent=param.parent,
-                                   help=param.help)
-            else:
-                if param.kind == "bool":
-                    raise ValueError(f"{fn}: ranges[{key!r}]: {key!r} is True/False; use "
-                                     f"fixed={{{key!r}: True}} to pin it")
-                if isinstance(new, (str, bytes)) or not isinstance(new, (tuple, list)) or not new:
-                    raise ValueError(f"{fn}: ranges[{key!r}] must be a non-empty list of "
-                                     f"choices, received {new!r}")
-                values = tuple(new)
-                default = param.default if param.default in values else values[0]
-                space[key] = Param(param.name, "choice", default, values=values,
-                                   parent=param.parent, help=param.help)
-        return space
+        ``run_search`` calls it for a registry model before the data load, so a bad
+        value is refused at once (an instance checks again against the space its
+        data shaped, e.g. HyperCNN's depth cap).
 
-    def _check_fixed(self, fn, fixed):
-        """``fixed`` checked: known names, values keras-tuner records, values the model takes.
+        Returns:
+            ``(space, fixed, drop)``: the reshaped ``{name: Param}``, the fixed values,
+            the dropped names.
 
-        A value inside the search range is known to work; one outside it is
-        accepted when building the model with it succeeds (:meth:`_probe_fixed`).
+        Raises:
+            ValueError: an unknown name, a range that is not a finite ``(low, high)``
+                with ``low <= high`` or a non-empty list of finite choices, a fixed
+                value that is not one finite number, string or bool. (A fixed value
+                outside its range is checked by the instance, which builds the model.)
+
+        Example:
+            >>> HyperFNN.check_space("zoo tune", fixed={"dropout": float("nan")})
+            Traceback (most recent call last):
+            ...
+            ValueError: zoo tune: fixed['dropout']=nan: a fixed value must be one finite ...
         """
-        self._check_names(fn, "fixed", list(fixed))
-        outside = {}
-        for key, value in fixed.items():
-            if self.space[key].contains(value):
-                continue
-            if isinstance(value, (list, tuple, dict)) or value is None:
-                raise ValueError(f"{fn}: fixed[{key!r}]={value!r}: a fixed value must be one "
-                                 "number, string or bool (keras-tuner's hp.Fixed), inside "
-                                 f"{key!r}'s search range ({self.space[key].describe()}) or "
-                                 "any other value the model accepts")
-            if key == "batch_size" and (not isinstance(value, int) or isinstance(value, bool)
-                                        or value < 1):
-                raise ValueError(f"{fn}: fixed['batch_size']={value!r} must be an int >= 1")
-            if key in ("learning_rate", "momentum"):  # the optimizer's, whatever the schedule
-                check_number(fn, f"fixed[{key!r}]", value, low=0.0, high=1.0 if key ==
-                             "momentum" else None, low_inclusive=key == "momentum",
-                             high_inclusive=False)
-            outside[key] = value
-        fixed = dict(fixed)
-        if outside:
-            self._probe_fixed(fn, fixed, outside)
-        return fixed
+        space = _apply_ranges(fn, {p.name: p for p in cls.SPACE}, ranges or {})
+        return (space, _check_fixed(fn, space, fixed or {}),
+                _check_names(fn, space, "drop", list(drop or ())))
 
     def _probe_fixed(self, fn, fixed, outside):
         """Build the model once with the fixed values: the factory validates them."""
@@ -432,11 +419,6 @@ class ZooHyperModel(keras_tuner.HyperModel):
             build_training_state(model, data["x"], data.get("y"), data.get("sample_weight"))
         return model.fit(*args, **kwargs)
 
-    def get_config(self) -> dict:
-        return {"input_shape": self.input_shape, "num_classes": self.num_classes,
-                "task": self.task, "fixed": self.fixed, "drop": list(self.drop),
-                "seed": self.seed, "bn_momentum": self.bn_momentum, "space": {n: p.describe() for n, p in self.space.items()}}
-
 
 def _has_stream(args, kwargs) -> bool:
     from zoo.data.dataset import is_stream
@@ -484,6 +466,84 @@ def _all_layers(model):
         yield layer
         if hasattr(layer, "layers"):
             yield from _all_layers(layer)
+
+
+def _finite(value) -> bool:
+    """Whether ``value`` is no NaN or infinity (anything not a float is)."""
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def _check_names(fn, space, what, names):
+    for key in names:
+        if key not in space:
+            known = ", ".join(space)
+            raise ValueError(f"{fn}: unknown hyperparameter {key!r} in `{what}`; this "
+                             f"hypermodel tunes: {known}.{suggest(key, space)}")
+    return names
+
+
+def _apply_ranges(fn, space, ranges):
+    _check_names(fn, space, "ranges", list(ranges))
+    for key, new in ranges.items():
+        param = space[key]
+        if param.kind in ("int", "float"):
+            ok = (isinstance(new, (tuple, list)) and len(new) == 2
+                  and all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                          and math.isfinite(v) for v in new)
+                  and new[0] <= new[1])
+            if ok and param.sampling == "log":
+                ok = new[0] > 0
+            if ok and param.kind == "int":
+                ok = all(int(v) == v for v in new)
+            if not ok:
+                raise ValueError(f"{fn}: ranges[{key!r}] must be a (low, high) pair of finite "
+                                 f"{'ints' if param.kind == 'int' else 'numbers'} with "
+                                 f"low <= high{' and low > 0' if param.sampling == 'log' else ''}"
+                                 f", received {new!r}")
+            low, high = new
+            default = min(max(param.default, low), high)
+            space[key] = Param(param.name, param.kind, default, low=low, high=high,
+                               step=param.step, sampling=param.sampling, parent=param.parent,
+                               help=param.help)
+        else:
+            if param.kind == "bool":
+                raise ValueError(f"{fn}: ranges[{key!r}]: {key!r} is True/False; use "
+                                 f"fixed={{{key!r}: True}} to pin it")
+            if isinstance(new, (str, bytes)) or not isinstance(new, (tuple, list)) or not new \
+                    or not all(_finite(v) for v in new):
+                raise ValueError(f"{fn}: ranges[{key!r}] must be a non-empty list of "
+                                 f"choices (finite numbers), received {new!r}")
+            values = tuple(new)
+            default = param.default if param.default in values else values[0]
+            space[key] = Param(param.name, "choice", default, values=values,
+                               parent=param.parent, help=param.help)
+    return space
+
+
+def _check_fixed(fn, space, fixed):
+    """``fixed`` checked without a model: known names, one finite value each.
+
+    A value inside the search range is known to work; one outside it must be a
+    finite number, a string or a bool here, and is then accepted when the model
+    builds with it (:meth:`ZooHyperModel._probe_fixed`, once the data gave the shapes).
+    """
+    _check_names(fn, space, "fixed", list(fixed))
+    for key, value in fixed.items():
+        if space[key].contains(value):
+            continue
+        if isinstance(value, (list, tuple, dict)) or value is None or not _finite(value):
+            raise ValueError(f"{fn}: fixed[{key!r}]={value!r}: a fixed value must be one "
+                             "finite number, string or bool (keras-tuner's hp.Fixed), inside "
+                             f"{key!r}'s search range ({space[key].describe()}) or "
+                             "any other value the model accepts")
+        if key == "batch_size" and (not isinstance(value, int) or isinstance(value, bool)
+                                    or value < 1):
+            raise ValueError(f"{fn}: fixed['batch_size']={value!r} must be an int >= 1")
+        if key in ("learning_rate", "momentum"):  # the optimizer's, whatever the schedule
+            check_number(fn, f"fixed[{key!r}]", value, low=0.0, high=1.0 if key ==
+                         "momentum" else None, low_inclusive=key == "momentum",
+                         high_inclusive=False)
+    return dict(fixed)
 
 
 class HyperFNN(ZooHyperModel):

@@ -74,9 +74,22 @@ def _announce(tuner, best, job) -> str:
 
 
 def best_checkpoint(tuner, best, job):
-    """The best trial's model: its best-epoch checkpoint, or retrained when missing."""
-    if os.path.exists(_compat.checkpoint_path(tuner, best.trial_id)):
-        return tuner.load_model(best)  # weights and optimizer state (tuning._compat)
+    """The best trial's model: its best-epoch checkpoint, or retrained when it cannot be read.
+
+    A checkpoint that is missing (on another machine, deleted) or damaged (a
+    truncated file) is treated like a trial that died: its hyperparameters are
+    trained again, with a warning.
+    """
+    path = _compat.checkpoint_path(tuner, best.trial_id)
+    if os.path.exists(path):
+        try:
+            return tuner.load_model(best)  # weights and optimizer state (tuning._compat)
+        except Exception as exc:  # noqa: BLE001 - h5py, zip and Keras errors alike
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() \
+                else type(exc).__name__
+            logger.warning("checkpoint %s of trial %s cannot be read (%s): retraining it",
+                           path, best.trial_id, reason)
+            return retrain(tuner, best, job)
     logger.info("checkpoint of trial %s not on this machine: retraining it", best.trial_id)
     return retrain(tuner, best, job)
 

@@ -2,12 +2,14 @@
 
 Files written by :func:`write_report` into the job directory:
 
-* ``report.json``: best hyperparameters, test metrics, objective, timing and
-  worker per trial, strategy, library versions; strict JSON (a non-finite number
-  is written as ``null`` and listed under ``"non_finite_values"``).
+* ``report.json``: ``status`` (``"completed"`` or ``"failed"`` with the ``error``),
+  best hyperparameters, test metrics, objective, timing and worker per trial,
+  strategy, library versions, ``warnings`` about job files restored; strict JSON
+  (a non-finite number is written as ``null`` and listed under ``"non_finite_values"``).
 * ``trials.csv``: one row per trial (id, status, objective, seconds, worker,
   attempts, then one column per hyperparameter).
-* ``best_model.keras``: the best model (reload with ``keras.saving.load_model``).
+* ``best_model.keras``: the best model (reload with ``keras.saving.load_model``); none
+  for a failed search (an earlier run's is removed).
 * ``objective_by_trial.png``: the objective of each trial and the running best.
 * ``objective_vs_hparams.png``: the objective against each tuned hyperparameter.
 """
@@ -39,12 +41,18 @@ def _versions() -> dict:
 
 
 def build_report(result, *, algorithm, strategy, search_seconds, dataset, workers=0,
-                 tuned=None, model=None) -> dict:
+                 tuned=None, model=None, task=None, status="completed", error=None,
+                 warnings=()) -> dict:
     """The report of ``result`` (a :class:`tuning.search.SearchResult`), as strict JSON.
 
     Every value is a plain JSON type, and a non-finite number (a diverged trial's
     test loss) is ``None``, listed under ``"non_finite_values"``: the dict equals
     what ``report.json`` holds.
+
+    Args:
+        status: ``"completed"``, or ``"failed"`` (no trial completed, the search was
+            stopped, the final model diverged: no best model), with ``error`` saying why.
+        warnings: What was found damaged in the job directory and restored.
 
     Returns:
         The report dict (see the module docstring).
@@ -53,8 +61,12 @@ def build_report(result, *, algorithm, strategy, search_seconds, dataset, worker
 
     workers_used = sorted({t["worker"] for t in result.trials if t.get("worker")})
     report = {
+        "status": status,
+        "error": error,
+        "warnings": list(warnings),
         "model": model,
         "dataset": dataset,
+        "task": task,
         "algorithm": algorithm,
         "objective": {"name": result.objective, "direction": result.direction},
         "best_hyperparameters": result.best_hyperparameters,
@@ -186,7 +198,10 @@ def write_report(result, directory, *, tuned=None) -> dict:
     }
     write_json(paths["report"], result.report)
     write_trials_csv(result.trials, paths["trials"])
-    if result.best_model is not None:
+    if result.best_model is None:
+        if os.path.exists(paths["model"]):  # an earlier run's: it is not this report's model
+            os.remove(paths["model"])
+    else:
         model = result.best_model
         if model.optimizer is not None and not model.optimizer.built:
             # Reloaded from a weights checkpoint: build the optimizer's slots so the

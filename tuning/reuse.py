@@ -174,6 +174,25 @@ class OptimizerSnapshot(keras.callbacks.Callback):
             fresh[1].extend(optimizer_state(self.model))
 
 
+def load_parent_weights(tuner, model, parent) -> None:
+    """Load a parent trial's checkpoint (weights only); an unreadable one fails this trial.
+
+    Raises:
+        keras_tuner.errors.FailedTrialError: the checkpoint is missing or damaged
+            (the trial is recorded as failed with this message, not a traceback).
+    """
+    import keras_tuner as kt
+
+    try:
+        _compat.load_checkpoint(tuner, model, parent, optimizer=False)
+    except Exception as exc:  # noqa: BLE001 - h5py, zip and Keras errors alike
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise kt.errors.FailedTrialError(
+            f"the checkpoint of parent trial {parent} ({_compat.checkpoint_path(tuner, parent)})"
+            f" cannot be read ({reason}); this trial continues that model, so it fails"
+            ) from None
+
+
 class HyperbandReuse:
     """Mixin for the zoo's Hyperband: continue parent trials' models instead of rebuilding.
 
@@ -254,7 +273,7 @@ class HyperbandReuse:
         if parent is not None:
             with maybe_distribute(self.distribution_strategy):
                 if entry is None or not self._zoo_checkpoint_is_last_epoch(parent):
-                    _compat.load_checkpoint(self, model, parent, optimizer=False)
+                    load_parent_weights(self, model, parent)
                 restore_state(model, state)  # what a fresh build trains from
         cache.put(current, model, state)
         return model

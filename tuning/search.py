@@ -2,19 +2,29 @@
 
 :func:`run_search` is the one call behind ``zoo tune``; it runs these steps in order:
 
-1. every setting into a :class:`tuning.config.SearchConfig` (checked, defaulted);
-2. the model checked (a registry name with a hypermodel, a hypermodel or a
-   ``build(hp)`` function), a worker's chief reached: still before any data loads;
-3. the data resolved (``zoo.data.resolve``) and the hypermodel shaped for it;
+1. every setting into a :class:`tuning.config.SearchConfig` (checked, defaulted),
+   the output directories proved writable, the job directory checked not in use:
+   all before Keras loads;
+2. the model checked (a registry name with a hypermodel, its ``fixed``/``ranges``
+   against the search space; a hypermodel or a ``build(hp)`` function), a worker's
+   chief reached: still before any data loads;
+3. the data resolved and validated (``zoo.data.resolve``) and the hypermodel shaped
+   for it; with workers, the model checked importable by them;
 4. the objective checked against what the model reports;
-5. the search, in this process or as chief and workers (:mod:`tuning.distributed`),
+5. the job directory locked, started afresh or checked for a resume (manifest,
+   damaged files);
+6. the search, in this process or as chief and workers (:mod:`tuning.distributed`),
    timed by :class:`tuning.job.TrialClock`;
-6. the final model (:mod:`tuning.refit`) evaluated on the test split;
-7. the report (:mod:`tuning.report`).
+7. the final model (:mod:`tuning.refit`), checked finite, evaluated on the test split;
+8. the report (:mod:`tuning.report`).
 
 Running the same job again with the same directory resumes it: finished trials
 are kept, a trial interrupted by a crash (even ``SIGKILL``) is run again, and the
-search stops at the same budget; ``overwrite=True`` starts afresh.
+search stops at the same budget; ``overwrite=True`` starts afresh. The directory is
+one process's at a time (:class:`tuning.job.JobLock`), its manifest must match the
+job resumed (:func:`tuning.job.check_manifest`), and its damaged files are restored
+or refused by name (:mod:`tuning.jobfiles`). A search in which no trial completed
+fails (:class:`zoo.errors.JobFailedError`) instead of reporting a best model.
 """
 
 from __future__ import annotations
@@ -27,7 +37,23 @@ import time
 from dataclasses import dataclass, field, fields
 
 from tuning.config import DEFAULT_DATA, SearchConfig, objective_names, unknown_setting
-from tuning.job import Job, TrialClock, format_trial, trial_row
+from tuning.job import (
+    Job,
+    JobLock,
+    TrialClock,
+    best_trial,
+    check_manifest,
+    check_unlocked,
+    data_spec,
+    format_trial,
+    job_manifest,
+    model_spec,
+    start_afresh,
+    trial_row,
+)
+from tuning.jobfiles import check_job_files, reload_tuner
+from zoo._validate import check_output_dir
+from zoo.errors import JobFailedError
 from zoo.io import jsonable
 
 logger = logging.getLogger("tuning.search")
@@ -139,8 +165,8 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
             model even after ``clear_session`` and the tuners' release of its traced
             graphs, so long searches grow slowly (BENCHMARKS.md, row 6); recycling
             keeps memory flat. Implies one local worker when ``workers`` is 0 (the
-            model must then be picklable: a zoo hypermodel or a module-level
-            ``build`` function).
+            model must then be importable by the isolated workers: a zoo hypermodel
+            or a module-level ``build`` function).
         progress: ``f(row: dict)`` called after every trial, with the trial's row
             (``trial_id``, ``score``, ``best``, ``seconds``, ``hyperparameters``...).
         write_report: Write the report files.
@@ -164,9 +190,17 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
 
     Raises:
         ValueError: unknown algorithm, model or data set, ``max_trials < 1``, a fixed
-            value outside its range, an objective the model does not report, an
-            unreachable oracle address.
+            value outside its range or not finite, bad data (NaN, labels outside the
+            classes...), an output or TensorBoard directory that cannot be written, an
+            objective the model does not report, an unreachable oracle address, a job
+            directory in use by another process (:class:`tuning.job.JobLockedError`),
+            one holding another job (the manifest names what differs), a damaged job
+            file that cannot be restored (:class:`tuning.jobfiles.JobFileError`), a
+            model the worker processes cannot import. All before the first trial.
         TypeError: wrong argument types.
+        zoo.errors.JobFailedError: no trial completed with a finite score, the search
+            was stopped after consecutive failures, or the final model diverged; the
+            report (``"status": "failed"``) is written, no model.
 
     Example:
         >>> result = run_search("cnn", "digits", "random", max_trials=2, max_epochs=2,
@@ -188,6 +222,12 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
     if progress is not None and not callable(progress):
         raise TypeError(f"{fn}: `progress` must be a function of one row, received "
                         f"progress={progress!r}")
+    # The output before anything heavy: a bad or busy directory is refused at once.
+    check_output_dir(fn, "directory", config.directory)
+    if config.tensorboard:
+        check_output_dir(fn, "tensorboard", config.tensorboard)
+    if config.role != "worker":
+        check_unlocked(config.directory, fn=fn)
     input_kind = _check_model(fn, model, config)
     from tuning import distributed
 
@@ -202,25 +242,58 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
         raise ValueError(f"{fn}: a search with workers or a role needs data every process "
                          "can read (a name, a path, arrays); tf.data.Dataset and PyDataset "
                          "splits live in this process only")
-    job = Job(_as_hypermodel(model, dataset, config), dataset, config)
+    job = Job(_as_hypermodel(model, dataset, config), dataset, config,
+              data_spec=data_spec(data, dataset, config, input_kind))
+    if config.workers:
+        model_spec(job.hypermodel)  # a model the isolated workers cannot import: refused now
+        if dataset.streamed and "options" not in job.data_spec:
+            raise ValueError(f"{fn}: the worker processes read the data themselves: pass "
+                             "the image folder's path as `data`, not a Dataset of streams")
     if config.role != "worker":
         _check_objective_reported(fn, job.hypermodel, dataset, config.objective)
-    os.makedirs(config.directory, exist_ok=True)
 
     started = time.time()
     job.progress(_start_line(model, dataset, config))
     if config.role == "worker":
+        os.makedirs(config.directory, exist_ok=True)
         distributed.run_worker(job, config.address)
         return None
     report = _trial_reporter(job, progress)
-    if config.distributed:
-        tuner, clock = distributed.run_chief(job, progress=report)
-    else:
-        tuner = job.make_tuner()
-        clock = TrialClock(tuner.oracle, tuner.project_dir, progress=report,
-                           budget=config.budget)
-        job.search(tuner)
-    return _finish(fn, job, tuner, clock, time.time() - started, started)
+    with JobLock(config.directory, fn=fn):
+        warnings = _open_job(fn, job, model)
+        search_error = None
+        if config.distributed:
+            tuner, clock = distributed.run_chief(job, progress=report)
+        else:
+            tuner = reload_tuner(job, fn=fn)
+            clock = TrialClock(tuner.oracle, tuner.project_dir, progress=report,
+                               budget=config.budget)
+            try:
+                job.search(tuner)
+            except JobFailedError as exc:
+                search_error = str(exc)
+        warnings += clock.warnings
+        return _finish(fn, job, tuner, clock, time.time() - started, started,
+                       warnings=warnings, search_error=search_error)
+
+
+def _open_job(fn, job, model) -> list:
+    """Make the locked directory this job's: start afresh, or check it for a resume.
+
+    Returns:
+        Warnings for the report (files restored or moved aside).
+
+    Raises:
+        ValueError: the directory holds another job (what differs is named), or a
+            job file that cannot be restored (named).
+    """
+    config = job.config
+    if config.overwrite:
+        start_afresh(config.directory, job.project_dir)
+    tuner_id = "chief" if config.distributed else "tuner0"
+    warnings = check_job_files(job.project_dir, fn=fn, tuner_id=tuner_id)
+    warnings += check_manifest(job.project_dir, job_manifest(job, model), fn=fn)
+    return warnings
 
 
 def _start_line(model, dataset, config) -> str:
@@ -286,6 +359,11 @@ def _check_model(fn, model, config) -> str | None:
         if model not in TUNABLE_MODELS:
             raise ValueError(f"{fn}: model {model!r} has no hypermodel; tunable models: "
                              f"{', '.join(TUNABLE_MODELS)} (or pass a build(hp) function)")
+        if config.fixed or config.ranges or config.drop:
+            # fixed/ranges/drop against the search space, before the data loads.
+            from tuning.hypermodels import HYPERMODELS
+
+            HYPERMODELS[model][0].check_space(fn, config.fixed, config.ranges, config.drop)
         return spec.input_kind
     import keras_tuner as kt
 
@@ -337,43 +415,68 @@ def _check_objective_reported(fn, hypermodel, dataset, objective):
                              f"{', '.join(reported)} (use one of the val_* names)")
 
 
-def _finish(fn, job, tuner, clock, search_seconds, started):
-    """The final model, its test metrics and the report of a finished search."""
+def _finish(fn, job, tuner, clock, search_seconds, started, *, warnings=(),
+            search_error=None):
+    """The final model, its test metrics and the report of a finished search.
+
+    Raises:
+        JobFailedError: no trial completed with a finite score, keras-tuner stopped
+            the search (``search_error``), or the final model diverged; the report
+            (``status: "failed"``) is written first, no model is.
+    """
     from tuning import report as report_module
     from tuning.refit import final_model
+    from zoo.models.checks import check_finite_weights
 
-    oracle = tuner.oracle
+    oracle, config, data = tuner.oracle, job.config, job.dataset
     rows = [trial_row(oracle.trials[tid], clock.records.get(tid))
             for tid in sorted(oracle.trials)]
-    best_trials = oracle.get_best_trials(1)
-    if not best_trials:
-        raise RuntimeError(f"{fn}: no trial completed; see the trial messages in "
-                           f"{tuner.project_dir}")
-    best = best_trials[0]
-    best_model, refit_info = final_model(tuner, best, job)
-    data = job.dataset
-    test_metrics = {}
-    if data.streamed and data.has_split("test"):
-        test_metrics = best_model.evaluate(data.x_test.batches(256), return_dict=True,
-                                           verbose=0)
-    elif data.has_split("test"):
-        test_metrics = best_model.evaluate(data.x_test, data.y_test, return_dict=True, verbose=0)
-    test_metrics = {k: float(v) for k, v in test_metrics.items()}
     result = SearchResult(
-        best_hyperparameters=jsonable(dict(best.hyperparameters.values)),
-        best_model=best_model, test_metrics=test_metrics, trials=rows,
+        best_hyperparameters=None, best_model=None, test_metrics={}, trials=rows,
         objective=oracle.objective.name, direction=oracle.objective.direction,
-        directory=job.config.directory, tuner=tuner, refit=refit_info)
+        directory=config.directory, tuner=tuner)
     tuned = job.hypermodel.tuned_names() if hasattr(job.hypermodel, "tuned_names") else None
-    result.report = report_module.build_report(
-        result, algorithm=job.config.algorithm, strategy=getattr(tuner, "zoo_strategy", None),
-        search_seconds=search_seconds, dataset=data.name, workers=job.config.workers,
-        tuned=tuned,
-        model=getattr(job.hypermodel, "MODEL", None) or type(job.hypermodel).__name__)
+
+    def report(**status):
+        result.report = report_module.build_report(
+            result, algorithm=config.algorithm, strategy=getattr(tuner, "zoo_strategy", None),
+            search_seconds=search_seconds, dataset=data.name, workers=config.workers,
+            tuned=tuned, model=getattr(job.hypermodel, "MODEL", None)
+            or type(job.hypermodel).__name__, task=data.task, warnings=list(warnings),
+            **status)
+        if config.write_report:
+            report_module.write_report(result, result.directory, tuned=tuned)
+
+    def fail(reason):
+        where = os.path.join(config.directory, "report.json") if config.write_report \
+            else job.project_dir
+        message = f"{fn}: {reason}; no model was refit or saved (see {where})"
+        result.best_model = None
+        report(status="failed", error=message)
+        raise JobFailedError(message, result=result)
+
+    best = best_trial(oracle)
+    if search_error is not None:
+        fail(search_error)
+    if best is None:
+        fail(_no_completed_trial(rows, oracle))
+    best_model, refit_info = final_model(tuner, best, job)
+    result.best_hyperparameters = jsonable(dict(best.hyperparameters.values))
+    result.refit = refit_info
+    try:
+        check_finite_weights(fn, best_model, what="the best model")
+    except JobFailedError as exc:
+        fail(str(exc).removeprefix(f"{fn}: "))
+    test_metrics = {}
+    if data.has_split("test"):
+        test_metrics = best_model.evaluate(**data.fit_inputs("test", batch_size=256),
+                                           return_dict=True, verbose=0)
+    result.best_model = best_model
+    result.test_metrics = {k: float(v) for k, v in test_metrics.items()}
     job.progress("test metrics of the final model: " + ", ".join(
-        f"{k}={v:.4f}" for k, v in test_metrics.items()))
-    if job.config.write_report:
-        report_module.write_report(result, result.directory, tuned=tuned)
+        f"{k}={v:.4f}" for k, v in result.test_metrics.items()))
+    report(status="completed")
+    if config.write_report:
         # What the data set saves beside its models (the text's vocab.json for zoo sample).
         on_save = data.meta.get("on_save")
         extra = sorted(os.path.basename(str(p)) for p in (
@@ -384,3 +487,28 @@ def _finish(fn, job, tuner, clock, search_seconds, started):
         written = ""
     job.progress(f"search done: {len(rows)} trials in {time.time() - started:.0f} s{written}")
     return result
+
+
+def _no_completed_trial(rows, oracle) -> str:
+    """Why no trial can be the best: how many failed or scored no finite number, and the error."""
+    failed = [r for r in rows if r["status"] != "COMPLETED"]
+    unscored = [r for r in rows if r["status"] == "COMPLETED" and r["score"] is None]
+    parts = []
+    if failed:
+        parts.append(f"{len(failed)} failed")
+    if unscored:
+        parts.append(f"{len(unscored)} scored no finite {oracle.objective.name}")
+    text = f"no trial completed with a finite score ({' and '.join(parts) or 'no trial ran'})"
+    errors = [_last_error(oracle.trials[r["trial_id"]]) for r in failed]
+    if any(errors):
+        text += f"; the last error: {[e for e in errors if e][-1]}"
+    elif failed or unscored:
+        text += (f"; their {oracle.objective.name} was NaN or infinite (a diverged training: "
+                 "try lower learning rates)")
+    return text
+
+
+def _last_error(trial) -> str:
+    lines = [line.strip() for line in str(getattr(trial, "message", "") or "").splitlines()
+             if line.strip()]
+    return lines[-1] if lines else ""

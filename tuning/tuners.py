@@ -55,20 +55,68 @@ COMMON_ARGUMENTS = ("objective", "executions_per_trial", "directory", "project_n
 ZERO_SEED = 2_147_483_647
 
 
-class ZooRandomSearch(TrialCleanup, TunerInternals, kt.RandomSearch):
+class CheckedSearch:
+    """Mixin: ``search`` refuses bad arrays before the first trial (zoo.data.validate).
+
+    ``run_search`` has validated its data already; a tuner used on its own gets the
+    same messages: numbers only, finite values, as many labels as samples, and for
+    a zoo hypermodel, labels within its task's classes.
+    """
+
+    def search(self, *fit_args, **fit_kwargs):
+        check_search_data(self, fit_args, fit_kwargs)
+        return super().search(*fit_args, **fit_kwargs)
+
+
+def check_search_data(tuner, fit_args, fit_kwargs) -> None:
+    """Check the NumPy arrays a tuner's ``search`` gets (others are left to Keras).
+
+    Raises:
+        ValueError, TypeError: as :func:`zoo.data.validate.check_array` and
+            :func:`zoo.data.validate.check_labels`, naming ``x``, ``y``, ``x_val``, ``y_val``.
+    """
+    import numpy as np
+
+    from zoo.data.validate import check_array, check_labels
+
+    fn = "search"
+    x = fit_args[0] if fit_args else fit_kwargs.get("x")
+    y = fit_args[1] if len(fit_args) > 1 else fit_kwargs.get("y")
+    pairs = [("", x, y)]
+    validation = fit_kwargs.get("validation_data")
+    if isinstance(validation, (tuple, list)) and len(validation) >= 2:
+        pairs.append(("_val", validation[0], validation[1]))
+    arrays = {}
+    for suffix, xs, ys in pairs:
+        if not isinstance(xs, np.ndarray) or not isinstance(ys, np.ndarray):
+            continue
+        xs = check_array(fn, f"x{suffix}", xs)
+        ys = check_array(fn, f"y{suffix}", ys)
+        if len(xs) != len(ys) or not len(xs):
+            raise ValueError(f"{fn}: `x{suffix}` has {len(xs)} samples and `y{suffix}` has "
+                             f"{len(ys)}; they must be the same, non-zero number")
+        arrays[f"y{suffix}"] = ys
+    task = getattr(tuner.hypermodel, "task", None)
+    if task in ("binary", "multiclass", "multilabel") and arrays:
+        classes = getattr(tuner.hypermodel, "num_classes", None)
+        check_labels(fn, task, classes, arrays)
+
+
+class ZooRandomSearch(CheckedSearch, TrialCleanup, TunerInternals, kt.RandomSearch):
     """``keras_tuner.RandomSearch`` with the zoo's per-trial clean-up."""
 
 
-class ZooBayesianOptimization(TrialCleanup, TunerInternals, kt.BayesianOptimization):
+class ZooBayesianOptimization(CheckedSearch, TrialCleanup, TunerInternals,
+                              kt.BayesianOptimization):
     """``keras_tuner.BayesianOptimization`` with the zoo's per-trial clean-up."""
 
 
-class ZooHyperband(HyperbandReuse, TrialCleanup, TunerInternals, kt.Hyperband):
+class ZooHyperband(CheckedSearch, HyperbandReuse, TrialCleanup, TunerInternals, kt.Hyperband):
     """``keras_tuner.Hyperband`` with the zoo's per-trial clean-up; continues parent
     trials' models instead of rebuilding them."""
 
 
-class ZooGridSearch(TrialCleanup, TunerInternals, kt.GridSearch):
+class ZooGridSearch(CheckedSearch, TrialCleanup, TunerInternals, kt.GridSearch):
     """``keras_tuner.GridSearch`` with the zoo's per-trial clean-up."""
 
 

@@ -102,7 +102,10 @@ def check_number(
             f"of type {type(value).__name__}"
         )
     value = float(value)
-    bad = math.isnan(value) or math.isinf(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{fn}: `{name}` must be a finite number in {interval}, received "
+                         f"{name}={value!r}")
+    bad = False
     if low is not None:
         bad = bad or (value < low if low_inclusive else value <= low)
     if high is not None:
@@ -226,3 +229,69 @@ def check_arguments(factory, **kwargs) -> None:
         _CHECKING_ONLY.reset(token)
     raise RuntimeError(f"{factory.__name__} built a model while only its arguments were "
                        "checked: call zoo._validate.build_starts() after the checks")
+
+
+def check_output_dir(fn: str, name: str, path):
+    """Return ``path`` as a ``Path`` once it is known to hold a job's files; leave nothing behind.
+
+    The directory may exist (it is then used as it is) or not (its missing parents
+    must be creatable). It is proved writable the only sure way, by creating it and
+    writing and removing a probe file; the directories created for the probe are
+    removed again, so a job refused later leaves no trace. Run it before the first
+    epoch, so a job never trains for an hour and then fails to save.
+
+    Args:
+        fn: The caller's name, for messages.
+        name: The parameter's name (``"out_dir"``, ``"directory"``...).
+        path: The output directory.
+
+    Returns:
+        ``pathlib.Path(path)``.
+
+    Raises:
+        ValueError: an empty path, a path that is a file or lies under one, or a
+            directory that cannot be created or written (read-only file system,
+            permissions); the message names the path and the reason.
+        TypeError: ``path`` is not a string or path.
+
+    Example:
+        >>> check_output_dir("train", "out_dir", "/tmp/zoo_probe_example/run")
+        PosixPath('/tmp/zoo_probe_example/run')
+    """
+    import os
+    from pathlib import Path
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{fn}: `{name}` must be a directory path, received {name}={path!r}")
+    text = os.fspath(path)
+    if not str(text).strip():
+        raise ValueError(f"{fn}: `{name}` must name a directory, received {name}={text!r} "
+                         "(an empty path would write into the current directory)")
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{fn}: `{name}` {text!r} is a file, not a directory; choose a "
+                         "directory (it is created if missing)")
+    missing, ancestor = [], out.absolute()
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        missing.append(ancestor)
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ValueError(f"{fn}: `{name}` {text!r} cannot be created: {str(ancestor)!r} is a "
+                         "file, not a directory")
+    try:
+        for directory in reversed(missing):
+            directory.mkdir()
+        probe = out / f".zoo-write-probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ValueError(f"{fn}: `{name}` {text!r} is not a writable directory ({reason}); "
+                         "choose a directory this user can write to") from None
+    finally:
+        for directory in missing:  # deepest first
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
+    return out

@@ -3,7 +3,9 @@
 Each subcommand lives in its own module exposing ``HELP``, ``add_arguments(parser)``
 and ``run(args) -> int``. User errors (``ValueError``, ``TypeError``,
 missing files, unavailable data) end with one ``zoo: error: ...`` line on stderr
-and exit code 2; set ``ZOO_DEBUG=1`` to see the traceback instead.
+and exit code 2, argparse's usage errors too; a job that ran and failed (a diverged
+model, a search in which no trial completed: :class:`zoo.errors.JobFailedError`) one
+such line and exit code 1. Set ``ZOO_DEBUG=1`` to see the traceback instead.
 
 Nothing here, in the command modules' ``add_arguments`` or in argument parsing
 imports Keras or a backend: ``zoo --help``, ``zoo COMMAND --help``, ``zoo list``,
@@ -19,6 +21,8 @@ import importlib
 import logging
 import os
 import sys
+
+from zoo.errors import JobFailedError
 
 # The CLI is the top layer: it is the one place in `zoo` that reaches `tuning`,
 # lazily, so that the library itself keeps the one-way dependency.
@@ -105,6 +109,13 @@ def _load_commands() -> dict:
     return modules
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as the one ``zoo: error:`` line of every user error."""
+
+    def error(self, message):
+        self.exit(2, f"zoo: error: {self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser(modules: dict | None = None) -> argparse.ArgumentParser:
     """The argument parser with every available subcommand (imports no backend).
 
@@ -113,7 +124,7 @@ def build_parser(modules: dict | None = None) -> argparse.ArgumentParser:
         '*lstm'
     """
     modules = _load_commands() if modules is None else modules
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="zoo", formatter_class=HelpFormatter, epilog=EPILOG,
         description="Train, tune, compare and sample Keras models from the zoo.")
     parser.add_argument("-q", "--quiet", action="store_true",
@@ -160,12 +171,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("zoo: interrupted", file=sys.stderr)
         return 130
-    except _user_errors() as exc:
+    except (*_user_errors(), JobFailedError) as exc:
         if os.environ.get("ZOO_DEBUG"):
             raise
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"zoo: error: {message}", file=sys.stderr)
-        return 2
+        return error_exit(exc)
+
+
+def error_exit(exc: BaseException) -> int:
+    """Print ``exc`` as the one ``zoo: error:`` line; return the exit status.
+
+    2 for a refused input (a user error: ``ValueError``, ``TypeError``, a missing
+    file...), 1 for a job that ran and failed (:class:`zoo.errors.JobFailedError`).
+    """
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    print(f"zoo: error: {message}", file=sys.stderr)
+    return 1 if isinstance(exc, JobFailedError) else 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,7 +32,13 @@ from pathlib import Path
 import numpy as np
 
 from zoo import _quick as quick
-from zoo._validate import check_choice, check_number, check_positive_int, suggest
+from zoo._validate import (
+    check_choice,
+    check_number,
+    check_output_dir,
+    check_positive_int,
+    suggest,
+)
 from zoo.io import show_progress
 
 logger = logging.getLogger("zoo.compare")
@@ -224,7 +230,10 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
 
     Raises:
         ValueError: an unknown key (the message lists the allowed ones), a key both
-            varied and fixed, bad numbers, or an error from a run's arguments.
+            varied and fixed, bad numbers, bad data, an output directory that cannot
+            be written, or a bad value of any combination: every combination's
+            arguments are checked (:func:`zoo.training.check_train_args`) before the
+            first one trains.
         TypeError: arguments of the wrong type.
 
     Example:
@@ -255,9 +264,12 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
     # yet: a bad argument of the first run is then refused before it loads).
     registered = custom_gradient_names() if "tensorflow" in sys.modules else frozenset()
 
+    if out_dir is not None:
+        check_output_dir(fn, "out_dir", out_dir)
     keys = list(vary)
     combos = [dict(zip(keys, values, strict=True))
               for values in itertools.product(*(vary[k] for k in keys))]
+    _check_combinations(model, data, combos, epochs, patience, train_kwargs)
     total = len(combos) * seeds
     rows, index = [], 0
     label = _data_label(data)
@@ -265,20 +277,9 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
     for combo in combos:
         runs = []
         for seed in range(seeds):
-            kwargs = dict(train_kwargs)
-            kwargs.setdefault("patience", patience)
-            model_kwargs = dict(kwargs.pop("model_kwargs", None) or {})
-            data_options = dict(kwargs.pop("data_options", None) or {})
-            for key, value in combo.items():
-                if key.startswith("data."):
-                    data_options[key[5:]] = value
-                elif key in TRAIN_KEYS:
-                    kwargs[key] = value
-                else:
-                    model_kwargs[key] = value
+            kwargs = _train_kwargs(combo, patience, train_kwargs)
             start = time.perf_counter()
-            result = train(model, data, epochs=epochs, seed=seed, verbose=0,
-                           model_kwargs=model_kwargs, data_options=data_options, **kwargs)
+            result = train(model, data, epochs=epochs, seed=seed, verbose=0, **kwargs)
             elapsed = time.perf_counter() - start
             primary = _primary_metric(result.history, metric)
             higher = _higher_is_better(primary)
@@ -334,6 +335,46 @@ def _data_label(data) -> str:
     if isinstance(data, (str, os.PathLike)):
         return os.path.basename(os.fspath(data).rstrip("/\\")) or os.fspath(data)
     return getattr(data, "name", None) or type(data).__name__
+
+
+def _train_kwargs(combo: dict, patience, train_kwargs: dict) -> dict:
+    """The :func:`zoo.training.train` arguments of one combination (seed and epochs aside)."""
+    kwargs = dict(train_kwargs)
+    kwargs.setdefault("patience", patience)
+    model_kwargs = dict(kwargs.pop("model_kwargs", None) or {})
+    data_options = dict(kwargs.pop("data_options", None) or {})
+    for key, value in combo.items():
+        if key.startswith("data."):
+            data_options[key[5:]] = value
+        elif key in TRAIN_KEYS:
+            kwargs[key] = value
+        else:
+            model_kwargs[key] = value
+    return dict(kwargs, model_kwargs=model_kwargs, data_options=data_options)
+
+
+def _check_combinations(model, data, combos, epochs, patience, train_kwargs) -> None:
+    """Run train's checks on every combination before the first one trains.
+
+    A bad value anywhere in the grid (``activation=relux``, a model too large for the
+    memory, a bad data option) is refused at once, not after hours of the
+    combinations before it. Each distinct set of data options is loaded once.
+    """
+    from zoo.training import check_train_args
+
+    datasets = {}
+    # Arguments first (no Keras needed), then the models' sizes (built unallocated).
+    for check_size in (False, True):
+        for combo in combos:
+            kwargs = _train_kwargs(combo, patience, train_kwargs)
+            key = repr(sorted(kwargs["data_options"].items()))
+            if key in datasets:
+                kwargs["data_options"] = None
+                check_train_args(model, datasets[key], epochs=epochs, seed=0,
+                                 check_size=check_size, **kwargs)
+            else:
+                datasets[key] = check_train_args(model, data, epochs=epochs, seed=0,
+                                                 check_size=check_size, **kwargs)
 
 
 def _summarise(combo: dict, runs: list[dict], target) -> dict:

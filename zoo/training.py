@@ -6,6 +6,7 @@ Python it is the shortest way to a trained, evaluated and saved zoo model.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from dataclasses import dataclass, field
@@ -15,8 +16,16 @@ import numpy as np
 
 from zoo import _quick as quick
 from zoo import data as data_module
-from zoo._validate import check_arguments, check_choice, check_number, check_positive_int
+from zoo._validate import (
+    check_arguments,
+    check_choice,
+    check_number,
+    check_output_dir,
+    check_positive_int,
+)
+from zoo.errors import JobFailedError
 from zoo.models import build_training_state
+from zoo.models.checks import check_finite_weights, check_model_fits
 from zoo.registry import get_spec
 
 logger = logging.getLogger("zoo.training")
@@ -86,6 +95,7 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
             ``zoo.data.Dataset``, arrays, or ``(train, val[, test])`` batched
             ``tf.data.Dataset`` objects / ``keras.utils.PyDataset`` objects (streamed as
             ``fit`` takes them; without a test split ``test_metrics`` is empty).
+            Checked before any training (:func:`zoo.data.validate.check_dataset`).
         epochs: Maximum epochs.
         batch_size: Batch size (a caller's ``tf.data``/``PyDataset`` keeps its own).
         seed: Seeds Python, NumPy and TensorFlow, the data split and the weights.
@@ -97,17 +107,18 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
         model_kwargs: Extra factory arguments (``activation``, ``kernel_initializer``,
             ``hidden_units``, ``batch_norm``...).
         data_options: Extra ``zoo.data.load`` options (for a file: ``target``,
-            ``task``, ``impute``, ``image_size``...; for streams ``task``,
-            ``num_classes``).
+            ``task``, ``impute``, ``image_size``...; for streams and arrays ``task``,
+            ``num_classes``; without them the task is inferred from the labels).
         callbacks: Extra Keras callbacks, added after ``zoo.callbacks.default_callbacks``
             (learning-rate logger, ``TerminateOnNaN``, early stopping).
         patience: Early-stopping patience on ``val_loss`` (best weights restored);
             ``None`` disables early stopping.
         verbose: Keras ``fit`` verbosity.
         out_dir: If given, writes ``model.keras``, ``history.json`` and
-            ``learning_curves.png`` there. A data set whose ``meta`` holds an
-            ``on_save(out_dir)`` callable writes its files too: the text vocabulary,
-            the ``preprocessing.json`` of a file that ``zoo.predict`` reads.
+            ``learning_curves.png`` there (checked writable before the first epoch).
+            A data set whose ``meta`` holds an ``on_save(out_dir)`` callable writes its
+            files too: the text vocabulary, the ``preprocessing.json`` of a file that
+            ``zoo.predict`` reads.
         schedule: A learning-rate schedule name for ``zoo.schedules.get_schedule``
             (``"one_cycle"``, ``"cosine"``, ``"step"``...) or a schedule instance; names
             get their step counts from the data size, ``batch_size`` and ``epochs``.
@@ -119,8 +130,12 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
         A :class:`TrainResult`.
 
     Raises:
-        ValueError, TypeError: unknown model or data set, bad values.
+        ValueError, TypeError: unknown model or data set, bad values, bad data (NaN,
+            labels outside the classes...), an output directory that cannot be
+            written, a model too large for the memory; all before the first epoch.
         zoo.data.DataUnavailableError: a download-only data set is offline.
+        zoo.errors.JobFailedError: the training diverged (NaN or infinite weights);
+            nothing is saved, and ``exc.result`` holds the :class:`TrainResult`.
 
     Example:
         >>> result = train("fnn", "digits", epochs=5, verbose=0)
@@ -128,62 +143,14 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
         True
     """
     fn = "train"
-    spec = get_spec(model)
-    if "unsupervised" in spec.tags:
-        raise ValueError(f"{fn}: model {model!r} is unsupervised; use `zoo generate` "
-                         "(or its own fit) instead of `train`")
-    epochs = quick.cap(fn, "epochs", check_positive_int(fn, "epochs", epochs), quick.MAX_EPOCHS)
-    batch_size = check_positive_int(fn, "batch_size", batch_size)
-    seed = check_positive_int(fn, "seed", seed, allow_zero=True)
-    if patience is not None:
-        patience = check_positive_int(fn, "patience", patience)
-    if learning_rate is not None and not hasattr(learning_rate, "get_config"):
-        check_number(fn, "learning_rate", learning_rate, low=0.0, low_inclusive=False)
-    if schedule_kwargs is not None and not isinstance(schedule_kwargs, dict):
-        raise TypeError(f"{fn}: `schedule_kwargs` must be a dict, received {schedule_kwargs!r}")
-    if schedule_kwargs and schedule is None:
-        raise ValueError(f"{fn}: `schedule_kwargs` given without a `schedule`")
-    if schedule is not None and not isinstance(schedule, str) \
-            and not hasattr(schedule, "get_config"):
-        raise TypeError(f"{fn}: `schedule` must be a schedule name or a LearningRateSchedule, "
-                        f"received schedule={schedule!r}")
-    if isinstance(schedule, str):
-        from zoo._names import SCHEDULE_NAMES  # zoo.schedules' names, without Keras
-
-        check_choice(fn, "schedule", schedule.strip().replace("-", "_"), SCHEDULE_NAMES)
-    if schedule is not None and (reduce_lr is not False or hasattr(learning_rate, "get_config")):
-        raise ValueError(f"{fn}: `schedule` cannot be combined with reduce_lr or a schedule "
-                         f"passed as learning_rate, received schedule={schedule!r}")
-    if model_kwargs is not None and not isinstance(model_kwargs, dict):
-        raise TypeError(f"{fn}: `model_kwargs` must be a dict, received {model_kwargs!r}")
-    dataset = data_module.resolve(data, fn=fn, input_kind=spec.input_kind, seed=seed,
-                                  options=data_options)
-
-    kwargs = spec.kwargs_for(dataset)
-    kwargs.update(model_kwargs or {})
-    kwargs.setdefault("seed", seed)
-    # The factory's own checks, before Keras is imported: a bad argument is refused at once.
-    check_arguments(spec.factory, **kwargs, optimizer=optimizer, learning_rate=learning_rate,
-                    loss=loss)
+    spec, dataset, kwargs, rate, epochs, patience = _prepare(
+        fn, model, data, epochs=epochs, batch_size=batch_size, seed=seed, optimizer=optimizer,
+        learning_rate=learning_rate, loss=loss, model_kwargs=model_kwargs,
+        data_options=data_options, patience=patience, out_dir=out_dir, schedule=schedule,
+        schedule_kwargs=schedule_kwargs, reduce_lr=reduce_lr)
     import keras
 
     keras.utils.set_random_seed(seed)
-    rate = learning_rate
-    if schedule is not None:
-        from zoo.schedules import size_schedule
-
-        steps_per_epoch = dataset.steps_per_epoch(batch_size)
-        if steps_per_epoch is None:
-            raise ValueError(f"{fn}: schedule={schedule!r} needs the steps per epoch, and the "
-                             "training stream does not know its length; use a learning_rate "
-                             "without a schedule, or a stream of known cardinality")
-        reference = learning_rate
-        if reference is None and isinstance(optimizer, str):
-            from zoo.optimizers import DEFAULT_LEARNING_RATES
-
-            reference = DEFAULT_LEARNING_RATES.get(optimizer.strip().lower())
-        rate = size_schedule(schedule, learning_rate=reference, epochs=epochs,
-                              steps_per_epoch=steps_per_epoch, **(schedule_kwargs or {}))
     net = spec.factory(**kwargs, optimizer=optimizer, learning_rate=rate, loss=loss)
     from zoo.callbacks import default_callbacks
 
@@ -218,12 +185,123 @@ def train(model: str = "cnn", data="digits", *, epochs: int = 30, batch_size: in
               "patience": patience,
               "schedule": schedule if schedule is None or isinstance(schedule, str)
               else repr(schedule), "schedule_kwargs": schedule_kwargs or {},
-              "reduce_lr": reduce_lr}
+              "reduce_lr": reduce_lr, "task": dataset.task, "num_classes": dataset.num_classes}
+    if dataset.meta.get("task_inferred"):
+        config["task_inferred"] = dataset.meta["task_inferred"]
     result = TrainResult(net, history, {k: float(v) for k, v in test_metrics.items()},
                          baseline_metrics(dataset), dataset, config, wall)
+    try:
+        check_finite_weights(fn, net)
+    except JobFailedError as exc:
+        exc.result = result  # the history shows where it diverged
+        raise
     if out_dir is not None:
         result.files = save_result(result, out_dir)
     return result
+
+
+def check_train_args(model: str = "cnn", data="digits", *, check_size: bool = True,
+                     **train_kwargs):
+    """Check every argument of :func:`train` and its data, without training.
+
+    The same checks :func:`train` runs before its first epoch: argument values,
+    the output directory, the data (:func:`zoo.data.resolve` validates the arrays),
+    the model's arguments and its size (built without allocating its weights,
+    :func:`zoo.models.checks.check_model_fits`). :func:`zoo.compare` runs it for
+    every combination before the first one trains.
+
+    Args:
+        model, data, **train_kwargs: As for :func:`train`.
+        check_size: Also build the model unallocated to check its size (imports Keras;
+            ``False``: the arguments only).
+
+    Returns:
+        The resolved :class:`zoo.data.Dataset`.
+
+    Raises:
+        ValueError, TypeError: what :func:`train` would raise before training.
+
+    Example:
+        >>> check_train_args("fnn", "digits", model_kwargs={"activation": "relux"})
+        Traceback (most recent call last):
+        ...
+        ValueError: build_fnn: unknown activation='relux'; ...
+    """
+    names = inspect.signature(train).parameters
+    unknown = sorted(set(train_kwargs) - set(names))
+    if unknown:
+        raise TypeError(f"check_train_args: unexpected argument {unknown[0]!r}; train takes "
+                        f"{', '.join(n for n in names if n not in ('model', 'data'))}")
+    settings = {name: p.default for name, p in names.items() if name not in ("model", "data")}
+    settings.update(train_kwargs)
+    for name in ("callbacks", "verbose"):
+        settings.pop(name)
+    return _prepare("train", model, data, check_size=check_size, **settings)[1]
+
+
+def _prepare(fn, model, data, *, epochs, batch_size, seed, optimizer, learning_rate, loss,
+             model_kwargs, data_options, patience, out_dir, schedule, schedule_kwargs,
+             reduce_lr, check_size=True):
+    """Every check of a train job, in order; ``(spec, dataset, kwargs, rate, epochs, patience)``."""
+    spec = get_spec(model)
+    if "unsupervised" in spec.tags:
+        raise ValueError(f"{fn}: model {model!r} is unsupervised; use `zoo generate` "
+                         "(or its own fit) instead of `train`")
+    epochs = quick.cap(fn, "epochs", check_positive_int(fn, "epochs", epochs), quick.MAX_EPOCHS)
+    batch_size = check_positive_int(fn, "batch_size", batch_size)
+    seed = check_positive_int(fn, "seed", seed, allow_zero=True)
+    if patience is not None:
+        patience = check_positive_int(fn, "patience", patience)
+    if learning_rate is not None and not hasattr(learning_rate, "get_config"):
+        check_number(fn, "learning_rate", learning_rate, low=0.0, low_inclusive=False)
+    if schedule_kwargs is not None and not isinstance(schedule_kwargs, dict):
+        raise TypeError(f"{fn}: `schedule_kwargs` must be a dict, received {schedule_kwargs!r}")
+    if schedule_kwargs and schedule is None:
+        raise ValueError(f"{fn}: `schedule_kwargs` given without a `schedule`")
+    if schedule is not None and not isinstance(schedule, str) \
+            and not hasattr(schedule, "get_config"):
+        raise TypeError(f"{fn}: `schedule` must be a schedule name or a LearningRateSchedule, "
+                        f"received schedule={schedule!r}")
+    if isinstance(schedule, str):
+        from zoo._names import SCHEDULE_NAMES  # zoo.schedules' names, without Keras
+
+        check_choice(fn, "schedule", schedule.strip().replace("-", "_"), SCHEDULE_NAMES)
+    if schedule is not None and (reduce_lr is not False or hasattr(learning_rate, "get_config")):
+        raise ValueError(f"{fn}: `schedule` cannot be combined with reduce_lr or a schedule "
+                         f"passed as learning_rate, received schedule={schedule!r}")
+    if model_kwargs is not None and not isinstance(model_kwargs, dict):
+        raise TypeError(f"{fn}: `model_kwargs` must be a dict, received {model_kwargs!r}")
+    if out_dir is not None:
+        check_output_dir(fn, "out_dir", out_dir)
+    dataset = data_module.resolve(data, fn=fn, input_kind=spec.input_kind, seed=seed,
+                                  options=data_options)
+
+    kwargs = spec.kwargs_for(dataset)
+    kwargs.update(model_kwargs or {})
+    kwargs.setdefault("seed", seed)
+    # The factory's own checks, before Keras is imported: a bad argument is refused at once.
+    check_arguments(spec.factory, **kwargs, optimizer=optimizer, learning_rate=learning_rate,
+                    loss=loss)
+    if check_size:  # built without allocating: a model too large for the memory is refused
+        check_model_fits(fn, spec.factory, kwargs, hint=", ".join(
+            f"{k}={v}" for k, v in (model_kwargs or {}).items()))
+    rate = learning_rate
+    if schedule is not None:
+        from zoo.schedules import size_schedule
+
+        steps_per_epoch = dataset.steps_per_epoch(batch_size)
+        if steps_per_epoch is None:
+            raise ValueError(f"{fn}: schedule={schedule!r} needs the steps per epoch, and the "
+                             "training stream does not know its length; use a learning_rate "
+                             "without a schedule, or a stream of known cardinality")
+        reference = learning_rate
+        if reference is None and isinstance(optimizer, str):
+            from zoo.optimizers import DEFAULT_LEARNING_RATES
+
+            reference = DEFAULT_LEARNING_RATES.get(optimizer.strip().lower())
+        rate = size_schedule(schedule, learning_rate=reference, epochs=epochs,
+                              steps_per_epoch=steps_per_epoch, **(schedule_kwargs or {}))
+    return spec, dataset, kwargs, rate, epochs, patience
 
 
 def input_pipeline(dataset, *, batch_size: int, seed: int = 0):

@@ -157,3 +157,23 @@ def test_no_other_module_touches_keras_tuner_internals():
             continue
         found = sorted(set(private.findall(path.read_text())))
         assert not found, f"tuning/{path.name} reaches into {found}: go through tuning/_compat.py"
+
+
+@pytest.mark.parametrize("algorithm", ["random", "bayesian", "hyperband", "grid"])
+def test_the_saved_oracle_state_holds_the_keys_read_back(tmp_path, algorithm):
+    import json
+
+    def build(hp):
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(hp.Choice("units", [2, 3]))])
+        model.compile("adam", "mse")
+        return model
+
+    settings = {"max_epochs": 2} if algorithm == "hyperband" else {"max_trials": 2}
+    tuner = make_tuner(algorithm, build, directory=tmp_path, seed=0, **settings)
+    trial = tuner.oracle.create_trial("tuner0")
+    tuner.oracle.save()
+    state = json.loads((tmp_path / "search" / "oracle.json").read_text())
+    assert _compat.oracle_state_problem(state) is None, _broken(
+        "oracle.json", f"no longer holds {sorted(_compat.ORACLE_STATE_KEYS)}")
+    assert _compat.trials_in_oracle_state(state) == ({trial.trial_id}, set())
+    assert "not a search state" in _compat.oracle_state_problem({"end_order": {}})

@@ -218,3 +218,13 @@ def test_every_algorithm_has_a_tuner_class():
     from tuning.tuners import TUNERS
 
     assert tuple(TUNERS) == ALGORITHMS
+
+
+@pytest.mark.parametrize("name, value", [
+    ("fixed", {"learning_rate": float("inf")}),
+    ("ranges", {"learning_rate": (1e-4, float("inf"))}),
+    ("ranges", {"l2": [0.0, float("nan")]}),
+])
+def test_every_value_of_fixed_and_ranges_must_be_finite(name, value):
+    with pytest.raises(ValueError, match=f"every value of `{name}` must be finite"):
+        SearchConfig(**{name: value})

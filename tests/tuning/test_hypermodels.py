@@ -192,3 +192,35 @@ def test_the_tunable_models_named_without_keras_tuner_are_the_hypermodels():
     from tuning.hypermodels import HYPERMODELS
 
     assert TUNABLE_MODELS == tuple(HYPERMODELS)
+
+
+@pytest.mark.parametrize("name", ["fnn", "cnn", "lstm", "gru", "bilstm"])
+def test_a_hypermodel_is_rebuilt_from_its_json_config(name):
+    import json
+
+    import zoo
+    from tuning.hypermodels import get_hypermodel
+
+    data = zoo.data.load("digits", representation=zoo.data.representation_for(
+        zoo.get_spec(name).input_kind), seed=0)
+    hm = get_hypermodel(name, data, ranges={"learning_rate": (1e-3, 5e-3)}, drop=("schedule",),
+                        seed=4)
+    hm.epochs = 7
+    again = type(hm).from_config(json.loads(json.dumps(hm.get_config())))
+    assert (again.space, again.fixed, again.drop, again.seed) == (hm.space, hm.fixed, hm.drop, 4)
+    assert (again.input_shape, again.train_size, again.epochs) == (
+        hm.input_shape, hm.train_size, 7)
+    assert again.model_kwargs == hm.model_kwargs
+
+
+def test_the_space_is_checked_before_any_data_and_refuses_non_finite_values():
+    from tuning.hypermodels import HyperCNN, HyperFNN
+
+    with pytest.raises(ValueError, match=r"fixed\['dropout'\]=0.95 is outside the range"):
+        HyperFNN.check_space("zoo tune", fixed={"dropout": 0.95})
+    with pytest.raises(ValueError, match="pair of finite numbers"):
+        HyperFNN.check_space("zoo tune", ranges={"learning_rate": (1e-4, float("inf"))})
+    with pytest.raises(ValueError, match="choices \\(finite numbers\\)"):
+        HyperFNN.check_space("zoo tune", ranges={"l2": [0.0, float("nan")]})
+    space, fixed, drop = HyperCNN.check_space("t", fixed={"filters": 32}, drop=["schedule"])
+    assert fixed == {"filters": 32} and drop == ["schedule"] and "conv_blocks" in space

@@ -139,3 +139,20 @@ def test_remote_tpu_needs_a_gcs_directory():
         tuners_module.check_directory("/tmp/runs", remote)
     tuners_module.check_directory("gs://bucket/runs", remote)  # accepted
     tuners_module.check_directory("/tmp/runs", _tpu_strategy(""))  # a TPU VM: local is fine
+
+
+def test_a_tuner_used_on_its_own_refuses_bad_arrays_before_any_trial(tmp_path):
+    import numpy as np
+
+    tuner = make_tuner("random", HyperFNN((4,), 3, seed=0), max_trials=1, directory=tmp_path,
+                       objective="val_loss")
+    x, y = np.zeros((10, 4), "float32"), np.arange(10) % 3
+    bad = x.copy()
+    bad[2, 1] = np.nan
+    with pytest.raises(ValueError, match=r"search: `x` holds 1 non-finite value.*\[2, 1\]"):
+        tuner.search(bad, y, validation_data=(x, y), epochs=1)
+    with pytest.raises(ValueError, match=r"search: `y_val` holds labels outside \[0, 3\): 7"):
+        tuner.search(x, y, validation_data=(x, np.full(10, 7)), epochs=1)
+    with pytest.raises(ValueError, match=r"`x` has 10 samples and `y` has 9"):
+        tuner.search(x, y[:9], epochs=1)
+    assert len(tuner.oracle.trials) == 0

@@ -109,3 +109,23 @@ def test_parse_vary(text, expected):
 def test_parse_vary_refuses_malformed_options(text):
     with pytest.raises(ValueError, match="--vary"):
         parse_vary(text)
+
+
+@pytest.mark.parametrize("vary, match", [
+    ({"activation": ["relu", "relux"]}, "activation='relux'"),
+    ({"hidden_units": [(16,), (100_000_000,)]}, "7,500,000,010 parameters"),
+    ({"data.val_size": [0.1, 0.9]}, "val_size=0.9"),
+    ({"optimizer": ["adam", "adamx"]}, "optimizer='adamx'"),
+    ({"learning_rate": [1e-3, float("nan")]}, "finite number"),
+])
+def test_every_combination_is_checked_before_the_first_trains(vary, match, monkeypatch,
+                                                              tmp_path):
+    import keras
+
+    def fit(*args, **kwargs):
+        raise AssertionError("a combination trained before the bad one was refused")
+
+    monkeypatch.setattr(keras.Model, "fit", fit)
+    with pytest.raises(ValueError, match=match):
+        compare("fnn", "digits", vary, epochs=1, seeds=1, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -146,3 +146,50 @@ def test_check_arguments_leaves_other_factories_alone_and_catches_a_missing_buil
     with pytest.raises(RuntimeError, match="call zoo._validate.build_starts"):
         check_arguments(forgetful, units=3)
     assert calls == [{"units": 3}]
+
+
+# ------------------------------------------------------- the output directory (check_output_dir)
+
+def test_an_output_directory_is_proved_writable_and_nothing_is_left(tmp_path):
+    from zoo._validate import check_output_dir
+
+    nested = tmp_path / "a" / "b" / "run"
+    assert check_output_dir("train", "out_dir", str(nested)) == nested
+    assert list(tmp_path.iterdir()) == []  # the folders made for the probe are gone again
+    (tmp_path / "existing").mkdir()
+    (tmp_path / "existing" / "keep.txt").write_text("x")
+    check_output_dir("train", "out_dir", tmp_path / "existing")
+    assert [p.name for p in (tmp_path / "existing").iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.parametrize("path, message", [
+    ("", r"`out_dir` must name a directory, received out_dir=''"),
+    ("   ", r"must name a directory"),
+    ("{file}", r"is a file, not a directory"),
+    ("{file}/run", r"cannot be created: .* is a file"),
+])
+def test_bad_output_directories_are_refused(tmp_path, path, message):
+    from zoo._validate import check_output_dir
+
+    (tmp_path / "f.txt").write_text("keep")
+    with pytest.raises(ValueError, match=message):
+        check_output_dir("train", "out_dir", path.format(file=tmp_path / "f.txt"))
+    assert (tmp_path / "f.txt").read_text() == "keep"
+    with pytest.raises(TypeError, match="must be a directory path"):
+        check_output_dir("train", "out_dir", 3)
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="needs /sys")
+def test_a_read_only_file_system_is_refused():
+    from zoo._validate import check_output_dir
+
+    with pytest.raises(ValueError, match=r"`out` '/sys/zoo_x/run' is not a writable directory"):
+        check_output_dir("generate", "out", "/sys/zoo_x/run")
+
+
+def test_a_non_finite_number_says_finite():
+    from zoo._validate import check_number
+
+    with pytest.raises(ValueError, match=r"`noise` must be a finite number in \[0.0, inf\], "
+                                         r"received noise=inf"):
+        check_number("load", "noise", float("inf"), low=0.0)

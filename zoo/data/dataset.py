@@ -184,8 +184,10 @@ class Dataset:
             return "?" if n is None else str(n)
 
         streamed = ", streamed" if self.streamed else ""
+        inferred = " (inferred from the labels)" if self.meta.get("task_inferred") else ""
         return (f"{self.name}: train {count('train')}, val {count('val')}, "
-                f"test {count('test')}, input {self.input_shape}, task {self.task}{streamed}")
+                f"test {count('test')}, input {self.input_shape}, task {self.task}{inferred}"
+                f"{streamed}")
 
 
 __all__ = ["SPLITS", "DataFileError", "DataUnavailableError", "Dataset", "MissingDataFileError",

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from zoo import _quick as quick
 from zoo import data as data_module
-from zoo._validate import check_choice, check_number, check_positive_int
+from zoo._validate import check_choice, check_number, check_output_dir, check_positive_int
 from zoo.gan import quality
 from zoo.gan.builders import build_dcgan
 from zoo.io import show_progress, write_json
+from zoo.models.checks import check_finite_weights, check_model_fits
 
 logger = logging.getLogger("zoo.gan.job")
 
@@ -125,8 +126,10 @@ def generate(data="digits", *, out, epochs=100, image_size=16, color_mode=None,
 
     Raises:
         ValueError: a non-image data set, a folder that cannot be used (naming it and
-            the problem) or bad numbers.
+            the problem), bad numbers or data, an output directory that cannot be
+            written: all before any training.
         zoo.data.DataUnavailableError: a download-only data set is not cached offline.
+        zoo.errors.JobFailedError: the training diverged (NaN weights): no model saved.
 
     Example:
         >>> report = generate("digits", out="runs/gan", epochs=20, max_seconds=60)
@@ -158,8 +161,18 @@ def generate(data="digits", *, out, epochs=100, image_size=16, color_mode=None,
         options["image_size"] = check_positive_int(fn, "image_size", image_size)
     if color_mode is not None:
         options["color_mode"] = color_mode
+    kwargs = {"latent_dim": latent_dim, "seed": seed}
+    if base_filters is not None:
+        kwargs["base_filters"] = base_filters
+    if ema_decay == "none":
+        ema_decay = None
+    if ema_decay != "default":
+        kwargs["ema_decay"] = ema_decay
+    out = check_output_dir(fn, "out", out)
     dataset = data_module.resolve(data, fn=fn, input_kind="image", seed=seed, options=options)
-    out = Path(out)
+    # Every argument of the DCGAN checked, and its size, before the classifier trains.
+    check_model_fits(fn, build_dcgan, {"image_shape": dataset.input_shape, "data_range": (0, 1),
+                                       **kwargs})
     out.mkdir(parents=True, exist_ok=True)
 
     import keras
@@ -174,13 +187,6 @@ def generate(data="digits", *, out, epochs=100, image_size=16, color_mode=None,
     real_features = quality.feature_extractor(classifier).predict(real, verbose=0)
 
     keras.utils.set_random_seed(seed)
-    kwargs = {"latent_dim": latent_dim, "seed": seed}
-    if base_filters is not None:
-        kwargs["base_filters"] = base_filters
-    if ema_decay == "none":
-        ema_decay = None
-    if ema_decay != "default":
-        kwargs["ema_decay"] = ema_decay
     gan = build_dcgan(dataset.input_shape, data_range=(0, 1), **kwargs)
     untrained = quality.gan_quality(classifier, gan.generate(samples, seed=seed + 1),
                                     real_features=real_features)
@@ -229,6 +235,7 @@ def generate(data="digits", *, out, epochs=100, image_size=16, color_mode=None,
         "grids": out / "grids",
         "report": out / "quality.json",
     }
+    check_finite_weights(fn, gan, what="the DCGAN")
     gan.save(files["model"])
     report["files"] = {k: str(v) for k, v in files.items()}
     write_json(files["report"], report)

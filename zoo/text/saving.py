@@ -51,6 +51,7 @@ def load_model(path):
 
     Raises:
         FileNotFoundError: the model or the vocabulary file is missing.
+        ValueError: either file is damaged (the message names it).
 
     Example:
         >>> model, vocab = load_model("runs/char")  # doctest: +SKIP
@@ -71,7 +72,12 @@ def load_model(path):
     vocab = CharVocabulary.load(vocab_path)
     import keras
 
-    model = keras.saving.load_model(model_path, safe_mode=True)
+    try:
+        model = keras.saving.load_model(model_path, safe_mode=True)
+    except Exception as exc:  # noqa: BLE001 - zip, h5, JSON and Keras errors alike
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"load_model: {str(model_path)!r} is not a readable Keras model "
+                         f"({reason}); train and save it again") from None
     return model, vocab
 
 
