@@ -286,7 +286,7 @@ def test_case6_a_second_tune_on_a_busy_directory_exits_2_at_once(tmp_path):
     for row in report["trials"]:  # the report holds the trials on disk
         saved = json.loads((out / "search" / f"trial_{row['trial_id']}" / "trial.json").read_text())
         assert saved["score"] == pytest.approx(row["score"])
-    printed = stdout.split("test metrics of the best model: accuracy=")[1].split(",")[0]
+    printed = stdout.split("test metrics of the final model: accuracy=")[1].split(",")[0]
     assert float(printed) == pytest.approx(report["test_metrics"]["accuracy"], abs=1e-4)
     # The lock went with the process: the job resumes at once (nothing left to run).
     again = subprocess.run(argv, capture_output=True, text=True, env=_env(), cwd=tmp_path,
@@ -391,11 +391,11 @@ def test_case8_workers_never_import_from_the_current_directory(tmp_path):
     # The zoo command line, too: a pickle.py in the directory it runs from stays unread.
     proc = subprocess.run(
         [sys.executable, "-P", "-c", "import sys; from zoo.cli import main; sys.exit(main())",
-         "-q", "tune", "fnn", "--algorithm", "random", "--max-trials", "2", "--max-epochs", "1",
+         "tune", "fnn", "--algorithm", "random", "--max-trials", "2", "--max-epochs", "1",
          "--fixed", "hidden_layers=1", "--workers", "2", "--out", str(cwd / "runs" / "cli")],
         cwd=cwd, capture_output=True, text=True, timeout=600, env=_env())
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "trials per worker: tuner0=" in proc.stdout or "[trial 2/2]" in proc.stdout
+    assert "[trial 2/2]" in proc.stdout
     assert sorted(p.name for p in cwd.glob("EXECUTED_*")) == []
 
 

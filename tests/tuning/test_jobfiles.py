@@ -36,7 +36,7 @@ if TINY not in zoo.data.list_datasets():
     zoo.data.register_dataset(TINY, _tiny)
 
 # A small space (fewer report panels to draw), with the conditional 'momentum' kept.
-ARGV = ["-q", "tune", "fnn", "--data", TINY, "--algorithm", "random", "--max-trials", "3",
+ARGV = ["tune", "fnn", "--data", TINY, "--algorithm", "random", "--max-trials", "3",
         "--max-epochs", "1", "--fixed", "hidden_layers=1", "--range", "units=32",
         "--range", "optimizer=adam,sgd", "--refit", "none",
         *(arg for name in ("activation", "kernel_initializer", "dropout", "batch_norm", "l2",
@@ -154,7 +154,7 @@ def test_an_unreadable_best_checkpoint_is_retrained(finished_job, tmp_path, capf
     checkpoint.write_bytes(checkpoint.read_bytes()[:100])
     code, out, err = _tune(job, capfd)
     assert code == 0, err
-    assert "best model: best trial's checkpoint" in out
+    assert "best-epoch checkpoint" in out
     assert any("cannot be read" in r.getMessage() and "retraining" in r.getMessage()
                for r in caplog.records)
 
