@@ -72,7 +72,8 @@ VARY = ["--vary", "activation=relu"]
 
 # (argv, fragments the one error line must hold). {out}: a fresh path (must not exist
 # afterwards); {file}: an existing file (must be unchanged); {empty}: an empty folder;
-# {garbage}: a folder with a damaged model.keras; {badvocab}: one with a damaged vocab.json.
+# {garbage}: a folder with a damaged model.keras; {badvocab}: one with a damaged vocab.json;
+# {data}: a folder of one's own data files (see _data_files).
 CASES = [
     # --- train
     (["train", "fnn", "--out", ""], ["`out_dir` must name a directory"]),
@@ -113,6 +114,23 @@ CASES = [
     (["train", "fnn", "--data", "zoo_test_empty", "--out", "{out}"], ["train split is empty"]),
     (["train", "fnn", "--data", "zoo_test_strings", "--out", "{out}"],
      ["`x_train` must hold numbers, received strings"]),
+    # --- train, your own data (the data flags)
+    (["train", "fnn", "--data", "{data}/absent.csv", "--out", "{out}"],
+     ["absent.csv", "no such file or folder"]),
+    (["train", "fnn", "--data", "{data}/t.csv", "--target", "colour", "--out", "{out}"],
+     ["target column 'colour' not in"]),
+    (["train", "fnn", "--data", "{data}/data.xlsx", "--out", "{out}"],
+     ["unknown file type '.xlsx'"]),
+    (["train", "fnn", "--data", "{data}/nan.npz", "--out", "{out}"], ["nan.npz", "1 NaN"]),
+    (["train", "fnn", "--data", "{data}/len.npz", "--out", "{out}"],
+     ["x has 10 samples but y has 9"]),
+    (["train", "fnn", "--data", "{data}/t.csv", "--task", "ranking", "--out", "{out}"],
+     ["--task", "invalid choice"]),
+    (["train", "cnn", "--data", "{data}/photos", "--image-size", "0", "--out", "{out}"],
+     ["image_size"]),
+    (["train", "cnn", "--data", "{data}/flat", "--out", "{out}"], ["no class subfolders"]),
+    (["train", "fnn", "--data", "{data}/t.csv", "--column", "a", "--past", "0", "--out",
+      "{out}"], ["past"]),
     # --- compare
     (["compare", "fnn", "--vary", "activation=relu,relux", "--out", "{out}"],
      ["activation='relux'"]),
@@ -134,6 +152,8 @@ CASES = [
      ["non-finite value"]),
     (["compare", "fnn", "--vary", "dropout=0.1,inf", "--out", "{out}"],
      ["'inf' is not a finite number"]),
+    (["compare", "fnn", *VARY, "--data", "{data}/holes.csv", "--out", "{out}"],
+     ["holes.csv", "missing values", "--impute"]),
     # --- tune
     (["tune", "fnn", "--factor", "1", "--out", "{out}"], ["`factor` must be an int >= 2"]),
     (["tune", "fnn", "--factor", "-2", "--out", "{out}"], ["`factor` must be an int >= 2"]),
@@ -153,12 +173,16 @@ CASES = [
      ["does not report objective 'val_f1'"]),
     (["tune", "resnet", "--out", "{out}"], ["unknown model 'resnet'"]),
     (["tune", "fnn", "--range", "dropout=0.4:0.1", "--out", "{out}"], ["low <= high"]),
-    (["tune", "fnn", "--fixed", "dropout=0.95", "--out", "{out}"], ["outside the range"]),
+    (["tune", "fnn", "--fixed", "dropout=1.5", "--out", "{out}"],
+     ["does not accept fixed['dropout']=1.5"]),
+    (["tune", "fnn", "--fixed", "dropout=nan", "--out", "{out}"], ["'nan' is not a finite"]),
     (["tune", "fnn", "--max-epochs", "0", "--out", "{out}"], ["`max_epochs`"]),
     (["tune", "fnn", "--workers", "-1", "--out", "{out}"], ["`workers`"]),
     (["tune", "fnn", "--data", "zoo_test_label_ten", "--out", "{out}"],
      ["labels outside [0, 10): 10"]),
     (["tune", "fnn", "--fixed", "units", "--out", "{out}"], ["--fixed expects KEY=VALUE"]),
+    (["tune", "fnn", "--data", "{data}/inf.csv", "--out", "{out}"], ["inf.csv", "infinite"]),
+    (["tune", "fnn", "--data", "{data}/one.csv", "--out", "{out}"], ["one class ('spam')"]),
     # --- generate
     (["generate", "--data", "classification", "--out", "{out}"],
      ["unknown data='classification'"]),
@@ -171,6 +195,10 @@ CASES = [
     (["generate", "--max-seconds", "-1", "--out", "{out}"], ["`max_seconds`"]),
     (["generate", "--latent-dim", "0", "--out", "{out}"], ["`latent_dim`"]),
     (["generate", "--batch-size", "0", "--out", "{out}"], ["`batch_size`"]),
+    (["generate", "--data", "{data}/flat", "--out", "{out}"], ["no class subfolders"]),
+    (["generate", "--data", "{data}/t.csv", "--out", "{out}"], ["t.csv"]),
+    (["generate", "--data", "{data}/photos", "--color-mode", "cmyk", "--out", "{out}"],
+     ["--color-mode", "invalid choice"]),
     # --- sample
     (["sample", "{out}"], ["no saved model"]),
     (["sample", "{empty}"], ["no saved model"]),
@@ -231,7 +259,32 @@ def _fixtures(tmp_path):
         (files[name] / "model.keras").write_bytes(b"PK\x03\x04 not really a zip")
     CharVocabulary.fit("the quick brown fox").save(files["garbage"])
     (files["badvocab"] / "vocab.json").write_text('{"format": "something else"}')
+    files["data"] = _data_files(tmp_path / "data")
     return files
+
+
+def _data_files(data):
+    """Bad (and a few good) files of one's own for the data flags' cases."""
+    from PIL import Image
+
+    from tests.zoo.data._files import write_digit_folder, write_rows
+
+    data.mkdir()
+    write_digit_folder(data / "photos", size=8, per_class=3, classes=(0, 1))
+    (data / "flat").mkdir()
+    Image.fromarray(np.zeros((4, 4), "uint8")).save(data / "flat" / "a.png")
+    write_rows(data / "t.csv", ["a", "b"], [[i, i % 2] for i in range(20)])
+    write_rows(data / "one.csv", ["a", "label"], [[i, "spam"] for i in range(10)])
+    write_rows(data / "holes.csv", ["a", "label"], [["" if i < 2 else i, i % 2]
+                                                    for i in range(20)])
+    write_rows(data / "inf.csv", ["a", "label"], [["inf" if i == 3 else i, i % 2]
+                                                  for i in range(20)])
+    (data / "data.xlsx").write_text("x")
+    nan = np.zeros((20, 2))
+    nan[0, 0] = np.nan
+    np.savez(data / "nan.npz", x=nan, y=np.arange(20) % 2)
+    np.savez(data / "len.npz", x=np.zeros((10, 2)), y=np.zeros(9))
+    return data
 
 
 def _listing(root):

@@ -276,7 +276,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
             >>> HyperFNN.check_space("zoo tune", fixed={"dropout": float("nan")})
             Traceback (most recent call last):
             ...
-            ValueError: zoo tune: fixed['dropout']=nan: a fixed value must be one finite ...
+            ValueError: zoo tune: fixed['dropout']=nan: a fixed value must be one number, ...
         """
         space = _apply_ranges(fn, {p.name: p for p in cls.SPACE}, ranges or {})
         return (space, _check_fixed(fn, space, fixed or {}),
@@ -533,7 +533,7 @@ def _check_fixed(fn, space, fixed):
             continue
         if isinstance(value, (list, tuple, dict)) or value is None or not _finite(value):
             raise ValueError(f"{fn}: fixed[{key!r}]={value!r}: a fixed value must be one "
-                             "finite number, string or bool (keras-tuner's hp.Fixed), inside "
+                             "number, string or bool (keras-tuner's hp.Fixed; a finite number), inside "
                              f"{key!r}'s search range ({space[key].describe()}) or "
                              "any other value the model accepts")
         if key == "batch_size" and (not isinstance(value, int) or isinstance(value, bool)

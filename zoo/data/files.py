@@ -257,9 +257,9 @@ def load_table(path, *, target=None, task=None, impute=None, drop=None, categori
         impute = check_choice(fn, "impute", impute, IMPUTE_STRATEGIES)
     drop, categorical = _names(fn, "drop", drop), _names(fn, "categorical", categorical)
     table = read_table(path, fn=fn, delimiter=delimiter)
-    if target is None:
+    chosen = target is None
+    if chosen:  # reported with the summary below: a refused file logs nothing but its error
         target = _default_target(table.names)
-        logger.info("%s: target column %r (set target to choose)", fn, target)
     table.require(fn, [target], what="target column")
     table.require(fn, [*drop, *categorical])
     task, classes = _target_classes(fn, path, target, table.columns[target], task)
@@ -290,8 +290,9 @@ def load_table(path, *, target=None, task=None, impute=None, drop=None, categori
     if task == "regression":
         meta.update(target_mean=preprocessing.config["target_mean"],
                     target_std=preprocessing.config["target_std"])
-    logger.info("%s: %d rows, %d feature columns -> %d inputs, target %r (%s)", fn,
-                len(table), len(features), arrays[0].shape[1], target, task)
+    logger.info("%s: %d rows, %d feature columns -> %d inputs, target %r%s (%s)", fn,
+                len(table), len(features), arrays[0].shape[1], target,
+                " (the default; set target to choose)" if chosen else "", task)
     return Dataset(path.name, *arrays, task=task,
                    num_classes=None if classes is None else len(classes), meta=meta)
 

@@ -343,13 +343,14 @@ def load_image_folder(path, *, image_size=None, color_mode=None, representation=
     paths = [p for p, good in zip(paths, ok, strict=True) if good]
     sizes = [s for s, good in zip(sizes, ok, strict=True) if good]
     modes = [m for m, good in zip(modes, ok, strict=True) if good]
+    # Defaults are reported with the summary below: a refused folder logs only its error.
+    chosen = []
     if image_size is None:
         image_size = default_image_size(sizes)
-        logger.info("%s: images resized to %dx%d (the most common size; set image_size to "
-                    "choose)", fn, *image_size)
+        chosen.append("resized to the most common size; set image_size to choose")
     if color_mode is None:
         color_mode = default_color_mode(modes)
-        logger.info("%s: color_mode=%r (set color_mode to choose)", fn, color_mode)
+        chosen.append("set color_mode to choose")
     channels = COLOR_MODES[color_mode]
     task = "binary" if len(class_names) == 2 else "multiclass"
     label_dtype = "float32" if task == "binary" else "int32"
@@ -369,8 +370,8 @@ def load_image_folder(path, *, image_size=None, color_mode=None, representation=
             "unreadable": int((~ok).sum()), "color_mode": color_mode,
             "image_size": image_size, "preprocessing": preprocessing,
             "on_save": preprocessing.save}
-    logger.info("%s: %d images in %d classes, %dx%d %s", fn, len(paths), len(class_names),
-                *image_size, color_mode)
+    logger.info("%s: %d images in %d classes, %dx%d %s%s", fn, len(paths), len(class_names),
+                *image_size, color_mode, f" ({'; '.join(chosen)})" if chosen else "")
     return Dataset(folder.name or str(folder), streams["train"], None, streams["val"], None,
                    streams["test"], None, task=task, num_classes=len(class_names), meta=meta)
 

@@ -132,3 +132,81 @@ def test_every_builtin_data_set_passes():
                           ("series", {})):
         ds = resolve(name, options=options)
         assert check_dataset(ds) is ds
+
+
+# ------------------------------------------------------------- your own files, streams
+
+
+def test_data_from_a_users_file_goes_through_the_validation(tmp_path, monkeypatch):
+    """A CSV (or NPZ, image folder) is validated like any other source, after its loader."""
+    import sys
+
+    from tests.zoo.data._files import write_rows
+
+    resolve_module = sys.modules["zoo.data.resolve"]  # the module (zoo.data.resolve is the function)
+
+    path = write_rows(tmp_path / "t.csv", ["a", "b", "label"],
+                      [[i, i % 5, i % 3] for i in range(40)])
+    seen = []
+
+    def spy(dataset, *, fn):
+        seen.append((dataset.name, dataset.task, dataset.num_classes, len(dataset.x_train)))
+        return check_dataset(dataset, fn=fn)
+
+    monkeypatch.setattr(resolve_module, "check_dataset", spy)
+    ds = resolve_module.resolve(path, fn="train")
+    assert seen == [("t.csv", "multiclass", 3, len(ds.x_train))] and ds.x_train.shape[1] == 2
+
+
+def test_an_npz_file_that_its_loader_accepts_is_checked_against_the_task(tmp_path):
+    # Split by the file itself; labels 0..2 in train, a 7 in test: classes are 8 then,
+    # and a forced binary task is refused, naming the array and the value.
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "s.npz", x_train=rng.random((30, 3)), y_train=np.arange(30) % 2,
+             x_val=rng.random((6, 3)), y_val=np.arange(6) % 2, x_test=rng.random((6, 3)),
+             y_test=np.array([0, 1, 0, 1, 0, 1]))
+    ds = resolve(tmp_path / "s.npz", fn="train")
+    ds.y_test = np.array([0, 1, 0, 7, 0, 1])
+    with pytest.raises(ValueError, match=r"train: task 'binary' needs labels 0 or 1, but "
+                                         r"`y_test` holds 7"):
+        check_dataset(ds, fn="train")
+
+
+@pytest.mark.tensorflow_only(reason="tf.data streams")
+def test_streams_are_checked_cheaply_by_their_first_batch():
+    import tensorflow as tf
+
+    x = np.zeros((64, 4), "float32")
+    y = np.arange(64) % 3
+    good = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    ds = resolve((good, good), fn="fit")  # 3 classes counted from the labels
+    assert ds.streamed and ds.task == "multiclass" and ds.num_classes == 3
+    x_nan = x.copy()
+    x_nan[2, 1] = np.nan
+    nan = tf.data.Dataset.from_tensor_slices((x_nan, y)).batch(16)
+    with pytest.raises(ValueError, match=r"fit: `x_val \(first batch\)` holds 1 non-finite "
+                                         r"value.*index \[2, 1\]"):
+        resolve((good, nan), fn="fit")
+    y_bad = y.copy()
+    y_bad[1] = 5
+    bad = tf.data.Dataset.from_tensor_slices((x, y_bad)).batch(16)
+    with pytest.raises(ValueError, match=r"`y_test \(first batch\)` holds labels outside "
+                                         r"\[0, 3\): 5"):
+        resolve((good, good, bad), fn="fit", options={"num_classes": 3})
+    # Only the first batch is read: a NaN further on is TerminateOnNaN's to catch.
+    x_late = x.copy()
+    x_late[40, 0] = np.nan
+    late = tf.data.Dataset.from_tensor_slices((x_late, y)).batch(16)
+    assert resolve((good, late), fn="fit").streamed
+
+
+def test_an_image_folders_labels_are_all_checked_without_reading_images(tmp_path):
+    from tests.zoo.data._files import write_digit_folder
+
+    folder = write_digit_folder(tmp_path / "photos", size=8, per_class=4, classes=(0, 1, 2))
+    ds = resolve(folder, fn="train", input_kind="image")
+    assert ds.streamed and ds.num_classes == 3
+    ds.x_val.labels = ds.x_val.labels.copy()
+    ds.x_val.labels[0] = 3
+    with pytest.raises(ValueError, match=r"`y_val` holds labels outside \[0, 3\): 3"):
+        check_dataset(ds, fn="train")
