@@ -90,6 +90,59 @@ def test_case1_from_the_command_line_a_diverged_training_exits_1(tmp_path, capfd
     assert not (tmp_path / "run" / "model.keras").exists()
 
 
+def _poison(model):
+    """Set the first float weight of ``model`` to NaN (a training that diverged)."""
+    variable = next(v for v in model.weights if "float" in str(v.dtype))
+    variable.assign(np.full(variable.shape, np.nan, dtype="float32"))
+
+
+def test_case1_a_search_whose_final_model_diverged_saves_no_model(tmp_path, monkeypatch):
+    import tuning.refit
+
+    final_model = tuning.refit.final_model
+
+    def diverged(tuner, best, job):
+        model, info = final_model(tuner, best, job)
+        _poison(model)
+        return model, info
+
+    monkeypatch.setattr(tuning.refit, "final_model", diverged)
+    with pytest.raises(JobFailedError, match=r"run_search: training diverged: the best model's "
+                                             r"weights hold \d+ NaN") as info:
+        run_search("fnn", "digits", "random", max_trials=1, max_epochs=1, directory=tmp_path,
+                   fixed={"hidden_layers": 1, "units": 32}, data_options={
+                       "representation": "flat"})
+    assert not (tmp_path / "best_model.keras").exists()
+    report = json.loads((tmp_path / "report.json").read_text())  # strict JSON
+    assert report["status"] == "failed" and "diverged" in report["error"]
+    assert info.value.result.best_model is None
+
+
+def test_case1_a_diverged_dcgan_is_neither_judged_nor_saved(tmp_path, monkeypatch):
+    import zoo.gan.job
+
+    build = zoo.gan.job.build_dcgan
+
+    def diverging(*args, **kwargs):
+        gan = build(*args, **kwargs)
+        fit = gan.fit
+
+        def fit_then_diverge(*a, **k):
+            history = fit(*a, **k)
+            _poison(gan.generator)
+            return history
+
+        gan.fit = fit_then_diverge
+        return gan
+
+    monkeypatch.setattr(zoo.gan.job, "build_dcgan", diverging)
+    with pytest.raises(JobFailedError, match=r"generate: training diverged: the DCGAN's weights"):
+        zoo.generate("digits", out=tmp_path / "gan", epochs=1, max_seconds=5, samples=16,
+                     verbose=0)
+    assert not (tmp_path / "gan" / "dcgan.keras").exists()
+    assert not (tmp_path / "gan" / "quality.json").exists()
+
+
 # ------------------------------------------------------------------------------ case 2
 
 def test_case2_a_search_whose_every_trial_failed_exits_1_and_says_so(tmp_path, capfd):

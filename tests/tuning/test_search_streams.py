@@ -112,3 +112,15 @@ def test_pydataset_splits_are_searched_and_refit_joined(tmp_path):
                         **BUDGET)
     assert result.report["dataset"] == "stream" and 0.0 <= result.test_metrics["accuracy"] <= 1
     assert result.refit == {**result.refit, "mode": "train+val", "samples": None}
+
+
+@pytest.mark.slow
+def test_an_image_folder_path_goes_to_isolated_workers_as_json(tmp_path, folder):
+    """Workers get the folder's path in worker_job.json and read the images themselves."""
+    result = run_search("cnn", folder, directory=tmp_path, workers=1, **BUDGET)
+    spec = json.loads((tmp_path / "search" / "worker_job.json").read_text())
+    assert spec["data"]["name"] == str(folder) and spec["data"]["input_kind"] == "image"
+    assert not (tmp_path / "search" / "worker_data.npz").exists()  # no arrays copied
+    assert len(result.trials) == 1 and result.trials[0]["status"] == "COMPLETED"
+    assert 0.0 <= result.test_metrics["accuracy"] <= 1.0
+    assert result.report["trials_per_worker"] == {"tuner0": 1}  # the one worker ran it

@@ -205,6 +205,8 @@ def generate(data="digits", *, out, epochs=100, image_size=16, color_mode=None,
     history = gan.fit(images, epochs=epochs, batch_size=batch_size, callbacks=callbacks,
                       verbose=0)
     seconds = time.perf_counter() - start
+    # Before any sample or file: a diverged DCGAN is neither judged nor saved.
+    check_finite_weights(fn, gan, what="the DCGAN")
     done = len(history.history.get("d_loss", []))
     steps = int(gan.g_optimizer.iterations.numpy())
     used_batch = batch_size or DEFAULT_BATCH_SIZE
@@ -235,7 +237,6 @@ def generate(data="digits", *, out, epochs=100, image_size=16, color_mode=None,
         "grids": out / "grids",
         "report": out / "quality.json",
     }
-    check_finite_weights(fn, gan, what="the DCGAN")
     gan.save(files["model"])
     report["files"] = {k: str(v) for k, v in files.items()}
     write_json(files["report"], report)
