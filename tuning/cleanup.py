@@ -4,17 +4,19 @@ keras-tuner clears Keras' session and runs two full garbage collections before
 every trial; with TensorFlow loaded a full collection costs more than training
 a small model for an epoch. :class:`TrialCleanup`, mixed into every zoo tuner:
 
-* clears Keras' session keeping TensorFlow's eager kernel cache, which
-  ``clear_session`` would flush (``zoo.backend.tensorflow.eager_kernels_kept``);
-* freezes the objects alive when the search starts (TensorFlow, Keras, the data)
+* clears Keras' session keeping the backend's compiled kernels, which
+  ``clear_session`` would flush on TensorFlow (``zoo.backend.kernels_kept``);
+* freezes the objects alive when the search starts (the backend, Keras, the data)
   out of the collector's reach for the search (``gc.freeze``);
 * runs one full collection, and only while collections have taken less than
   :data:`GC_BUDGET` of the search's time, so short trials share a collection and
-  long ones each get their own; the kernel cache is flushed with each of them;
+  long ones each get their own; the backend's caches are freed with each of them
+  (``zoo.backend.flush_caches``: TensorFlow's kernel cache, PyTorch's unused CUDA
+  memory; JAX's compiled functions go with the models that own them);
 * before each trial, unregisters the gradient functions that earlier trials'
   train steps registered with ``tf.custom_gradient``
-  (``zoo.backend.tensorflow.drop_custom_gradients``): TensorFlow never removes
-  them, and each holds its traced graph;
+  (``zoo.backend.drop_custom_gradients``; TensorFlow only): TensorFlow never
+  removes them, and each holds its traced graph;
 * with ``zoo_max_trials`` set (a worker of ``trials_per_process``), ends the
   search after that many trials so that a fresh process takes over.
 
@@ -26,12 +28,7 @@ from __future__ import annotations
 import gc
 import time
 
-from zoo.backend.tensorflow import (
-    custom_gradient_names,
-    drop_custom_gradients,
-    eager_kernels_kept,
-    flush_eager_kernels,
-)
+from zoo import backend
 
 #: Share of a search's wall time that full garbage collections between trials may take.
 GC_BUDGET = 0.005
@@ -63,7 +60,7 @@ class TrialCleanup:
         # "last" starts at a typical collection's cost, so the first one also waits
         # until the budget allows it.
         self._zoo_gc = {"start": time.perf_counter(), "spent": 0.0, "last": 0.1,
-                        "custom_gradients": custom_gradient_names()}
+                        "custom_gradients": backend.custom_gradient_names()}
         try:
             return super().search(*fit_args, **fit_kwargs)
         except Recycle:
@@ -82,12 +79,12 @@ class TrialCleanup:
         """Before each build: clear Keras' session, drop old gradients, collect on budget."""
         import keras
 
-        with eager_kernels_kept():  # flushed with the collections instead
+        with backend.kernels_kept():  # flushed with the collections instead
             keras.backend.clear_session(free_memory=False)
         budget = getattr(self, "_zoo_gc", None)
         if budget is not None:
             # No earlier trial's train step is differentiated again.
-            drop_custom_gradients(keep=budget["custom_gradients"])
+            backend.drop_custom_gradients(keep=budget["custom_gradients"])
         self._zoo_collect_garbage()
 
     def _zoo_collect_garbage(self):
@@ -95,12 +92,12 @@ class TrialCleanup:
         budget = getattr(self, "_zoo_gc", None)
         if budget is None:  # outside search(): load_model() and the like
             gc.collect()
-            flush_eager_kernels()
+            backend.flush_caches()
             return
         now = time.perf_counter()
         if budget["spent"] + budget["last"] > GC_BUDGET * (now - budget["start"]):
             return  # the previous trials' garbage waits for a later trial
         gc.collect()
-        flush_eager_kernels()
+        backend.flush_caches()
         budget["last"] = time.perf_counter() - now
         budget["spent"] += budget["last"]

@@ -425,10 +425,12 @@ def _check_hyperparameters(fn, value):
 def _check_strategy(fn, value):
     if isinstance(value, str):
         return check_choice(fn, "strategy", value, STRATEGIES)
-    if hasattr(value, "scope") and hasattr(value, "num_replicas_in_sync"):
+    if hasattr(value, "scope") and (hasattr(value, "num_replicas_in_sync")
+                                    or hasattr(value, "device_mesh")):
         return value
-    raise TypeError(f"{fn}: `strategy` must be one of {', '.join(STRATEGIES)} or a "
-                    f"tf.distribute.Strategy, received strategy={value!r}")
+    raise TypeError(f"{fn}: `strategy` must be one of {', '.join(STRATEGIES)}, a "
+                    "tf.distribute.Strategy (TensorFlow) or a keras.distribution.Distribution "
+                    f"(JAX), received strategy={value!r}")
 
 
 def _check_path(fn, name, value):

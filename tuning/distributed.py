@@ -84,21 +84,26 @@ def worker_env(index: int, workers: int, *, gpus=(), cpu_count: int | None = Non
                base_env=None) -> dict:
     """Environment of local worker ``index`` of ``workers``.
 
-    Each worker gets ``cpu_count // workers`` (at least 1) intra-op threads
-    (``TF_NUM_INTRAOP_THREADS``, ``OMP_NUM_THREADS``) and one inter-op thread. With
-    GPUs present, worker ``i`` sees only GPU ``gpus[i % len(gpus)]`` through
-    ``CUDA_VISIBLE_DEVICES``, so N workers on an N-GPU host run N trials at once.
+    Each worker gets ``cpu_count // workers`` (at least 1) intra-op threads and one
+    inter-op thread, for whichever backend it runs
+    (:func:`zoo.backend.process_environment`: ``TF_NUM_INTRAOP_THREADS``,
+    ``OMP_NUM_THREADS``, ``XLA_FLAGS``). With GPUs present, worker ``i`` sees only
+    GPU ``gpus[i % len(gpus)]`` through ``CUDA_VISIBLE_DEVICES``, so N workers on an
+    N-GPU host run N trials at once; workers sharing a GPU keep JAX from claiming
+    most of its memory at start-up.
 
     Example:
         >>> env = worker_env(1, 2, gpus=["0", "1"], cpu_count=16, base_env={})
         >>> env["CUDA_VISIBLE_DEVICES"], env["TF_NUM_INTRAOP_THREADS"]
         ('1', '8')
     """
+    from zoo import backend
+
     env = dict(os.environ if base_env is None else base_env)
     cpus = cpu_count or os.cpu_count() or 1
-    threads = str(max(1, cpus // max(1, workers)))
-    env.update({"TF_NUM_INTRAOP_THREADS": threads, "OMP_NUM_THREADS": threads,
-                "TF_NUM_INTEROP_THREADS": "1", "KERASTUNER_TUNER_ID": f"tuner{index}"})
+    env.update(backend.process_environment(max(1, cpus // max(1, workers)), base_env=env,
+                                           shared_accelerator=bool(gpus) and workers > len(gpus)))
+    env["KERASTUNER_TUNER_ID"] = f"tuner{index}"
     if gpus:
         env["CUDA_VISIBLE_DEVICES"] = str(gpus[index % len(gpus)])
     return env
@@ -265,11 +270,9 @@ def run_worker(job, address, *, tuner_id=None, max_trials=None) -> bool:
 def _limit_threads():
     threads = os.environ.get("TF_NUM_INTRAOP_THREADS")
     if threads:
-        import tensorflow as tf
+        from zoo import backend
 
-        tf.config.threading.set_intra_op_parallelism_threads(int(threads))
-        tf.config.threading.set_inter_op_parallelism_threads(
-            int(os.environ.get("TF_NUM_INTEROP_THREADS", "1")))
+        backend.limit_threads(int(threads), int(os.environ.get("TF_NUM_INTEROP_THREADS", "1")))
 
 
 #: What an isolated worker interpreter runs first: our package root on its path,

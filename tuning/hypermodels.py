@@ -36,7 +36,7 @@ import keras_tuner
 from tuning.config import EPOCHS_PER_TRIAL
 from zoo import tasks
 from zoo._validate import check_choice, check_number, check_shape, suggest
-from zoo.backend.tensorflow import eager_kernels_kept
+from zoo.backend import kernels_kept, replicas
 from zoo.data.streams import is_tf_dataset
 
 logger = logging.getLogger("tuning.hypermodels")
@@ -335,9 +335,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
     def _global_batch_size(self, hp):
         batch = self.value(hp, "batch_size")
         if self.batch_size_scope == "per_replica":
-            import tensorflow as tf
-
-            batch *= tf.distribute.get_strategy().num_replicas_in_sync
+            batch *= replicas()
         return int(batch)
 
     def _learning_rate(self, hp, batch_size):
@@ -372,7 +370,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         import zoo
 
         if self.seed is not None:
-            with eager_kernels_kept():  # seeding would flush TensorFlow's kernel cache
+            with kernels_kept():  # seeding would flush TensorFlow's kernel cache
                 keras.utils.set_random_seed(self.seed)
         kwargs = self.architecture(hp)
         batch_size = self._global_batch_size(hp)
@@ -406,7 +404,7 @@ class ZooHyperModel(keras_tuner.HyperModel):
         if self.seed is not None and "shuffle" not in kwargs:
             import keras
 
-            with eager_kernels_kept():
+            with kernels_kept():
                 keras.utils.set_random_seed(self.seed)
         if streamed and is_tf_dataset(args[0] if args else kwargs.get("x")):
             kwargs.setdefault("shuffle", False)  # the pipeline shuffles; fit would warn

@@ -31,11 +31,11 @@ logger = logging.getLogger("tuning.report")
 def _versions() -> dict:
     import keras
     import keras_tuner
-    import tensorflow as tf
 
     import zoo
+    from zoo import backend
 
-    return {"python": platform.python_version(), "tensorflow": tf.__version__,
+    return {"python": platform.python_version(), **backend.versions(),
             "keras": keras.__version__, "keras_tuner": keras_tuner.__version__,
             "zoo": zoo.__version__}
 

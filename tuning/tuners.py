@@ -102,21 +102,41 @@ def check_search_data(tuner, fit_args, fit_kwargs) -> None:
         check_labels(fn, task, classes, arrays)
 
 
-class ZooRandomSearch(CheckedSearch, TrialCleanup, TunerInternals, kt.RandomSearch):
+class KerasDistribution:
+    """Mixin: the whole search runs under the tuner's JAX ``keras.distribution``, if any.
+
+    keras-tuner enters a ``tf.distribute`` strategy itself around each build; it
+    knows nothing of ``keras.distribution``, which Keras reads when each model
+    is built and trained (``zoo.distribute.search_scope``).
+    """
+
+    zoo_strategy = None
+
+    def search(self, *fit_args, **fit_kwargs):
+        from zoo.distribute import search_scope
+
+        with search_scope(self.zoo_strategy):
+            return super().search(*fit_args, **fit_kwargs)
+
+
+class ZooRandomSearch(CheckedSearch, KerasDistribution, TrialCleanup, TunerInternals,
+                      kt.RandomSearch):
     """``keras_tuner.RandomSearch`` with the zoo's per-trial clean-up."""
 
 
-class ZooBayesianOptimization(CheckedSearch, TrialCleanup, TunerInternals,
+class ZooBayesianOptimization(CheckedSearch, KerasDistribution, TrialCleanup, TunerInternals,
                               kt.BayesianOptimization):
     """``keras_tuner.BayesianOptimization`` with the zoo's per-trial clean-up."""
 
 
-class ZooHyperband(CheckedSearch, HyperbandReuse, TrialCleanup, TunerInternals, kt.Hyperband):
+class ZooHyperband(CheckedSearch, KerasDistribution, HyperbandReuse, TrialCleanup,
+                   TunerInternals, kt.Hyperband):
     """``keras_tuner.Hyperband`` with the zoo's per-trial clean-up; continues parent
     trials' models instead of rebuilding them."""
 
 
-class ZooGridSearch(CheckedSearch, TrialCleanup, TunerInternals, kt.GridSearch):
+class ZooGridSearch(CheckedSearch, KerasDistribution, TrialCleanup, TunerInternals,
+                    kt.GridSearch):
     """``keras_tuner.GridSearch`` with the zoo's per-trial clean-up."""
 
 
@@ -237,16 +257,14 @@ def tuner_from_config(config: SearchConfig, hypermodel, *, overwrite: bool | Non
         ValueError: the strategy's hardware is absent, or a remote TPU with a local
             directory.
     """
-    import tensorflow as tf
-
-    from zoo.distribute import describe, resolve_strategy
+    from zoo.distribute import describe, resolve_strategy, tuner_strategy
 
     resolved = resolve_strategy(config.strategy)
     check_directory(config.directory, resolved)
-    # The default strategy needs no scope; keras-tuner only wants real strategies.
-    dist = None if resolved is tf.distribute.get_strategy() else resolved
+    # keras-tuner only wants real tf.distribute strategies; JAX's runs in KerasDistribution.
+    dist = tuner_strategy(resolved)
     logger.debug("make_tuner: %s search, strategy %s, directory %s/%s", config.algorithm,
-                describe(resolved), config.directory, config.project_name)
+                 describe(resolved), config.directory, config.project_name)
     after = _APPLIED_AFTER.get(config.algorithm, ())
     own = {name: getattr(config, name) for name in ALGORITHM_SETTINGS[config.algorithm]
            if name not in after}

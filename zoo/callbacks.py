@@ -31,6 +31,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from zoo import backend
 from zoo._validate import check_bool, check_number, check_positive_int
 
 logger = logging.getLogger("zoo.callbacks")
@@ -123,7 +124,9 @@ def gradient_norms(model, x, y, *, sample_weight=None, training: bool = True) ->
     ``(x, y)``; each layer's norm is the L2 norm of the gradients of all its trainable
     weights taken together. With ``training=True`` (the default) layers behave as in
     ``fit`` (batch statistics for batch norm); batch-norm moving statistics are
-    restored afterwards so measuring never changes the model.
+    left as they were, so measuring never changes the model. The gradients come
+    from the backend's own autodiff (:func:`zoo.backend.loss_gradients`:
+    ``tf.GradientTape``, ``jax.grad``, ``torch.autograd``).
 
     Args:
         model: A compiled ``keras.Model`` (functional or sequential).
@@ -145,29 +148,18 @@ def gradient_norms(model, x, y, *, sample_weight=None, training: bool = True) ->
         >>> list(norms)
         ['dense_0', 'output']
     """
-    import tensorflow as tf
-
-    if getattr(model, "_compile_loss", None) is None and not getattr(model, "loss", None):
+    if not getattr(model, "compiled", False) or getattr(model, "loss", None) is None:
         raise ValueError("gradient_norms: the model must be compiled with a loss first "
                          "(call model.compile(loss=...))")
     groups = _layer_groups(model)
     variables = [v for _, vs in groups for v in vs]
-    state = [np.array(v) for v in model.non_trainable_variables]
-    try:
-        with tf.GradientTape() as tape:
-            y_pred = model(x, training=training)
-            loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                      training=training)
-        grads = tape.gradient(loss, variables)
-    finally:
-        for var, value in zip(model.non_trainable_variables, state, strict=True):
-            var.assign(value)
+    grads = backend.loss_gradients(model, x, y, variables, sample_weight=sample_weight,
+                                   training=training)
     norms, i = OrderedDict(), 0
     for name, vs in groups:
         total = 0.0
         for g in grads[i:i + len(vs)]:
             if g is not None:
-                g = np.asarray(g, dtype="float64")
                 total += float(np.sum(g * g))
         i += len(vs)
         norms[name] = math.sqrt(total) if math.isfinite(total) else float("nan")
@@ -311,7 +303,8 @@ class GradientNormMonitor(keras.callbacks.Callback):
             self._csv_file.close()
             self._csv_file, self._csv_writer = None, None
         if self._tb_writer is not None:
-            self._tb_writer.flush()
+            self._tb_writer.close()
+            self._tb_writer = None
 
     # -- internals -----------------------------------------------------------------
     def _write(self, row, norms):
@@ -325,13 +318,10 @@ class GradientNormMonitor(keras.callbacks.Callback):
             self._csv_writer.writerow(row)
             self._csv_file.flush()
         if self.log_dir is not None:
-            import tensorflow as tf
-
             if self._tb_writer is None:
-                self._tb_writer = tf.summary.create_file_writer(self.log_dir)
-            with self._tb_writer.as_default():
-                for name, value in norms.items():
-                    tf.summary.scalar(f"grad_norm/{name}", value, step=row["step"])
+                self._tb_writer = backend.scalar_writer(self.log_dir)
+            for name, value in norms.items():
+                self._tb_writer.scalar(f"grad_norm/{name}", value, step=row["step"])
 
     def _check(self, norms):
         values = list(norms.values())

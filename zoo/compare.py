@@ -257,7 +257,7 @@ def compare(model: str, data, vary: dict, *, epochs: int = 10, seeds: int = 3, t
     if progress is not None and not callable(progress):
         raise TypeError(f"{fn}: `progress` must be callable, received {progress!r}")
     vary = _check_vary(fn, model, vary, train_kwargs)
-    from zoo.backend.tensorflow import custom_gradient_names, drop_custom_gradients
+    from zoo.backend import custom_gradient_names, drop_custom_gradients
     from zoo.training import train
 
     # The functions registered before this comparison (none if TensorFlow is not loaded

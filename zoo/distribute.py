@@ -1,21 +1,35 @@
-"""Pick a ``tf.distribute`` strategy for the hardware that is actually present.
+"""Pick a distribution of training for the backend and the hardware actually present.
 
-``resolve_strategy("auto")`` connects to a TPU when a ``TPUClusterResolver`` finds
-one, uses ``MirroredStrategy`` over several visible GPUs, and the default strategy
-on one GPU or on the CPU. Explicit names (``"cpu"``, ``"gpu"``, ``"mirrored"``,
-``"tpu"``, ``"multiworker"``) fail with a clear message when the hardware is absent
-instead of silently falling back.
+On TensorFlow, a ``tf.distribute`` strategy: ``resolve_strategy("auto")`` connects
+to a TPU when a ``TPUClusterResolver`` finds one, uses ``MirroredStrategy`` over
+several visible GPUs, and the default strategy on one GPU or on the CPU.
 
-The two hardware probes, :func:`_find_tpu` and :func:`_list_gpus`, are module-level
-functions so that tests can substitute them.
+On JAX, Keras' own ``keras.distribution``: ``"auto"`` gives a ``DataParallel``
+over several TPU cores or GPUs (the batch split across them, the weights
+replicated), and ``None`` (one device) otherwise; ``"tpu"`` and ``"mirrored"``
+ask for the TPUs and the GPUs.
+
+On PyTorch Keras has no multi-device training: ``"auto"`` and ``"gpu"`` train on
+one device (several GPUs serve the workers of a distributed search, one each),
+and the multi-device names are refused with the reason.
+
+Explicit names (``"cpu"``, ``"gpu"``, ``"mirrored"``, ``"tpu"``, ``"multiworker"``)
+fail with a clear message when the hardware (or the backend) cannot give them,
+instead of silently falling back. ``"multiworker"`` is TensorFlow's alone.
+
+The hardware probes, :func:`_find_tpu`, :func:`_list_gpus` and :func:`_list_tpus`,
+are module-level functions so that tests can substitute them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
 import os
 
+from zoo import backend
 from zoo._validate import check_choice
 
 logger = logging.getLogger("zoo.distribute")
@@ -41,10 +55,23 @@ def _find_tpu():
 
 
 def _list_gpus() -> list[str]:
-    """Names of the visible GPUs (``["/gpu:0", ...]``)."""
-    import tensorflow as tf
+    """Names of the visible GPUs: ``["/gpu:0", ...]`` on TensorFlow, ``["gpu:0", ...]``
+    (``keras.distribution``'s names) on JAX and PyTorch."""
+    if backend.name() == "tensorflow":
+        import tensorflow as tf
 
-    return [f"/gpu:{i}" for i, _ in enumerate(tf.config.list_physical_devices("GPU"))]
+        return [f"/gpu:{i}" for i, _ in enumerate(tf.config.list_physical_devices("GPU"))]
+    return _device_names("GPU")
+
+
+def _list_tpus() -> list[str]:
+    """The TPU cores JAX computes on (``["tpu:0", ...]``; none on other backends)."""
+    return _device_names("TPU") if backend.name() == "jax" else []
+
+
+def _device_names(kind):
+    found = [d for d in backend.devices() if d["type"] == kind]
+    return [f"{kind.lower()}:{i}" for i in range(len(found))]
 
 
 def _connect_tpu(resolver):
@@ -56,11 +83,52 @@ def _connect_tpu(resolver):
 
 
 def describe(strategy) -> str:
-    """A short human-readable name for ``strategy``, e.g. ``"MirroredStrategy(2 replicas)"``."""
+    """A short human-readable name for ``strategy``, e.g. ``"MirroredStrategy(2 replicas)"``.
+
+    ``None`` (one device, no distribution) is ``"default"``; a JAX
+    ``keras.distribution.DataParallel`` over two GPUs ``"DataParallel(2 devices)"``.
+    """
     if strategy is None:
         return "default"
+    mesh = getattr(strategy, "device_mesh", None)
+    if mesh is not None:
+        count = math.prod(mesh.shape)
+        return f"{type(strategy).__name__}({count} device{'s' if count != 1 else ''})"
     replicas = getattr(strategy, "num_replicas_in_sync", 1)
     return f"{type(strategy).__name__}({replicas} replica{'s' if replicas != 1 else ''})"
+
+
+def tuner_strategy(strategy):
+    """What keras-tuner's ``distribution_strategy`` gets for a resolved ``strategy``.
+
+    A ``tf.distribute`` strategy other than TensorFlow's default (keras-tuner builds
+    each trial's model in its scope); ``None`` otherwise: the default strategy
+    needs no scope, and keras-tuner knows no ``keras.distribution`` (a JAX search
+    runs inside :func:`search_scope` instead).
+    """
+    if strategy is None or not hasattr(strategy, "num_replicas_in_sync"):
+        return None
+    import tensorflow as tf
+
+    return None if strategy is tf.distribute.get_strategy() else strategy
+
+
+@contextlib.contextmanager
+def search_scope(strategy):
+    """Run a block (a whole search) under a JAX ``keras.distribution``; nothing otherwise.
+
+    A ``tf.distribute`` strategy is entered by keras-tuner and by Keras where they
+    need it, so it is left alone here.
+
+    Example:
+        >>> with search_scope(resolve_strategy("auto")):
+        ...     tuner.search(x, y)  # doctest: +SKIP
+    """
+    if strategy is None or hasattr(strategy, "num_replicas_in_sync"):
+        yield
+        return
+    with strategy.scope():
+        yield
 
 
 def is_tpu_strategy(strategy) -> bool:
@@ -69,7 +137,9 @@ def is_tpu_strategy(strategy) -> bool:
 
 
 def resolve_strategy(spec="auto"):
-    """Return a ``tf.distribute.Strategy`` for ``spec`` and the hardware present.
+    """Return the distribution of training for ``spec``, the backend and the hardware present.
+
+    On TensorFlow (a ``tf.distribute.Strategy``):
 
     * ``"auto"``: a TPU when a ``TPUClusterResolver`` finds one (connect, initialize
       the TPU system, ``TPUStrategy``); ``MirroredStrategy`` when two or more GPUs are
@@ -80,30 +150,96 @@ def resolve_strategy(spec="auto"):
     * ``"tpu"``: ``TPUStrategy``; fails when no TPU is found.
     * ``"multiworker"``: ``MultiWorkerMirroredStrategy``; needs ``TF_CONFIG``.
 
-    A ``tf.distribute.Strategy`` instance is returned unchanged. The choice is logged
-    on the ``zoo.distribute`` logger.
+    On JAX (a ``keras.distribution.DataParallel``, or ``None`` for one device):
+    ``"auto"`` spreads the batch over several TPU cores, else over several GPUs;
+    ``"tpu"`` and ``"mirrored"`` over the TPU cores and the GPUs (failing without
+    them); ``"gpu"`` one GPU; ``"cpu"`` the CPU when JAX has no accelerator (JAX
+    picks its devices when it starts: ``JAX_PLATFORMS=cpu`` keeps it off a GPU).
+
+    On PyTorch (always ``None``, one device): ``"auto"``, ``"gpu"`` (failing
+    without a GPU) and ``"cpu"`` (with no GPU visible; ``CUDA_VISIBLE_DEVICES=``
+    hides them); the multi-device names are refused.
+
+    A strategy or distribution instance is returned unchanged. The choice is
+    logged on the ``zoo.distribute`` logger.
 
     Args:
         spec: One of ``STRATEGIES`` or a strategy instance.
 
     Returns:
-        A ``tf.distribute.Strategy``.
+        A ``tf.distribute.Strategy`` (TensorFlow), a ``keras.distribution.Distribution``
+        or ``None`` (JAX, PyTorch).
 
     Raises:
-        ValueError: unknown name, or the requested hardware is not present.
+        ValueError: unknown name, or the requested hardware is not present, or the
+            backend has no such distribution.
 
     Example:
         >>> strategy = resolve_strategy("cpu")
-        >>> strategy.num_replicas_in_sync
-        1
+        >>> describe(strategy)  # TensorFlow
+        'OneDeviceStrategy(1 replica)'
     """
     fn = "resolve_strategy"
     if not isinstance(spec, str):
-        if hasattr(spec, "scope") and hasattr(spec, "num_replicas_in_sync"):
+        if hasattr(spec, "scope") and (hasattr(spec, "num_replicas_in_sync")
+                                       or hasattr(spec, "device_mesh")):
             return spec
-        raise TypeError(f"{fn}: `spec` must be one of {', '.join(STRATEGIES)} or a "
-                        f"tf.distribute.Strategy, received spec={spec!r}")
+        raise TypeError(f"{fn}: `spec` must be one of {', '.join(STRATEGIES)}, a "
+                        "tf.distribute.Strategy (TensorFlow) or a keras.distribution."
+                        f"Distribution (JAX), received spec={spec!r}")
     spec = check_choice(fn, "spec", spec, STRATEGIES)
+    active = backend.name()
+    if active != "tensorflow":
+        strategy = (_resolve_jax if active == "jax" else _resolve_torch)(fn, spec)
+        logger.info("resolve_strategy(%r) on %s: using %s", spec, active, describe(strategy))
+        return strategy
+    return _resolve_tensorflow(fn, spec)
+
+
+def _resolve_jax(fn, spec):
+    if spec == "multiworker":
+        raise ValueError(f"{fn}: spec='multiworker' is TensorFlow's MultiWorkerMirroredStrategy; "
+                         "on JAX use 'auto' (all the devices of this host) or a distributed "
+                         "search's workers")
+    tpus, gpus = _list_tpus(), _list_gpus()
+    if spec == "tpu" and not tpus:
+        raise ValueError(f"{fn}: spec='tpu' but JAX sees no TPU; run on a TPU VM, or use 'auto'")
+    if spec in ("gpu", "mirrored") and not gpus:
+        raise ValueError(f"{fn}: spec={spec!r} but JAX sees no GPU (install jax[cuda] and "
+                         "check CUDA_VISIBLE_DEVICES), or use 'cpu'")
+    if spec == "cpu":
+        if tpus or gpus:
+            raise ValueError(f"{fn}: spec='cpu' but JAX runs on {'TPU' if tpus else 'GPU'}; "
+                             "JAX picks its devices when it starts: set JAX_PLATFORMS=cpu")
+        return None
+    if spec == "gpu":
+        return None  # JAX's default device is the first GPU
+    devices = {"tpu": tpus, "mirrored": gpus}.get(spec, tpus or gpus)
+    return _data_parallel(devices) if len(devices) > 1 else None
+
+
+def _data_parallel(devices):
+    import keras
+
+    return keras.distribution.DataParallel(devices=list(devices))
+
+
+def _resolve_torch(fn, spec):
+    if spec in ("mirrored", "tpu", "multiworker"):
+        raise ValueError(f"{fn}: spec={spec!r} needs a multi-device distribution, which Keras "
+                         "offers on TensorFlow and JAX only; on PyTorch one process trains on "
+                         "one device: use 'auto' or 'gpu', and workers for several GPUs")
+    gpus = _list_gpus()
+    if spec == "gpu" and not gpus:
+        raise ValueError(f"{fn}: spec='gpu' but PyTorch sees no GPU (torch.cuda.is_available() "
+                         "is False), or use 'cpu'")
+    if spec == "cpu" and gpus:
+        raise ValueError(f"{fn}: spec='cpu' but Keras' PyTorch backend trains on the visible "
+                         "GPU; hide it with CUDA_VISIBLE_DEVICES= (empty)")
+    return None
+
+
+def _resolve_tensorflow(fn, spec):
     import tensorflow as tf
 
     if spec in ("auto", "tpu"):

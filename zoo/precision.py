@@ -16,8 +16,9 @@ layers compute in float16/bfloat16 and keep float32 weights; the zoo's task head
 stable, and ``model.compile`` wraps the optimizer in a ``LossScaleOptimizer`` for
 ``mixed_float16``.
 
-The hardware probe :func:`list_devices` is a module-level function, and every
-resolver takes ``devices=`` so tests can substitute the device list.
+The hardware probe :func:`list_devices` asks the active backend (TensorFlow, JAX
+or PyTorch: :func:`zoo.backend.devices`); it is a module-level function, and every
+resolver takes ``devices=``, so tests can substitute the device list.
 
 Example:
     >>> resolve_policy("auto", devices=[{"type": "GPU", "compute_capability": (8, 0)}])
@@ -42,7 +43,7 @@ MIN_FLOAT16_CAPABILITY = (7, 0)
 
 
 def check_policy(fn: str, mixed_precision, *, name: str = "mixed_precision"):
-    """Validate a ``mixed_precision`` value in plain Python (no TensorFlow import).
+    """Validate a ``mixed_precision`` value in plain Python (no backend import).
 
     Args:
         fn: Name of the calling function, for the message.
@@ -81,34 +82,21 @@ def check_policy(fn: str, mixed_precision, *, name: str = "mixed_precision"):
 
 
 def list_devices() -> list[dict]:
-    """The accelerators TensorFlow sees, as ``{"type", "name", "compute_capability"}`` dicts.
+    """The accelerators the active backend sees, as ``{"type", "name", "compute_capability"}`` dicts.
 
-    GPUs carry their ``compute_capability`` as a ``(major, minor)`` tuple (``None``
-    when TensorFlow does not report it); TPUs are listed when TensorFlow already
-    has logical TPU devices (after ``zoo.distribute.resolve_strategy`` connected
-    to one). The CPU is always listed last.
+    Asked of the backend in use (:func:`zoo.backend.devices`): TensorFlow's
+    physical GPUs and the TPUs it is connected to (after
+    ``zoo.distribute.resolve_strategy`` connected to one), ``jax.devices()``, or
+    ``torch.cuda``; no other backend is imported. GPUs carry their
+    ``compute_capability`` as a ``(major, minor)`` tuple (``None`` when not
+    reported). The CPU is always listed last.
 
     Returns:
         A list of device dicts.
     """
-    import tensorflow as tf
+    from zoo import backend
 
-    devices = []
-    for i, gpu in enumerate(tf.config.list_physical_devices("GPU")):
-        try:
-            details = tf.config.experimental.get_device_details(gpu)
-        except (ValueError, RuntimeError):  # pragma: no cover - driver-specific
-            details = {}
-        cap = details.get("compute_capability")
-        devices.append({"type": "GPU", "name": details.get("device_name", f"GPU:{i}"),
-                        "compute_capability": tuple(cap) if cap else None})
-    try:
-        tpus = tf.config.list_logical_devices("TPU")
-    except RuntimeError:  # pragma: no cover
-        tpus = []
-    devices += [{"type": "TPU", "name": t.name, "compute_capability": None} for t in tpus]
-    devices.append({"type": "CPU", "name": "CPU", "compute_capability": None})
-    return devices
+    return backend.devices()
 
 
 def _check_devices(fn, devices):

@@ -309,7 +309,10 @@ def input_pipeline(dataset, *, batch_size: int, seed: int = 0):
 
     Training data go through ``cache -> shuffle (seeded, every epoch) -> batch ->
     prefetch``, validation data through ``batch -> cache -> prefetch``; why it is
-    the default rather than handing the NumPy arrays to ``fit``: BENCHMARKS.md, row 2.
+    the default on TensorFlow rather than handing the NumPy arrays to ``fit``:
+    BENCHMARKS.md, row 2. ``tf.data`` is TensorFlow's: on JAX and PyTorch the
+    arrays go to ``fit`` as they are (``None`` here), which Keras batches and
+    shuffles natively for those backends (``zoo.backend.supports_tf_data``).
 
     Args:
         dataset: A :class:`zoo.data.Dataset`.
@@ -318,11 +321,14 @@ def input_pipeline(dataset, *, batch_size: int, seed: int = 0):
 
     Returns:
         ``(train, validation_data)`` to pass to ``model.fit(train, validation_data=...)``,
-        or ``None`` when the data are not all NumPy arrays (then ``fit`` takes them as
-        they are; a streamed data set: :meth:`zoo.data.Dataset.train_inputs`).
+        or ``None`` when the data are not all NumPy arrays or the backend is not
+        TensorFlow (then ``fit`` takes them as they are; a streamed data set:
+        :meth:`zoo.data.Dataset.train_inputs`).
     """
+    from zoo import backend
+
     arrays = (dataset.x_train, dataset.y_train, dataset.x_val, dataset.y_val)
-    if not all(isinstance(a, np.ndarray) for a in arrays):
+    if not backend.supports_tf_data() or not all(isinstance(a, np.ndarray) for a in arrays):
         return None
     import tensorflow as tf
 

@@ -1,6 +1,8 @@
-"""The TensorFlow backend: quiet import, eager kernel cache, gradient registry, training state.
+"""The TensorFlow backend: quiet import, devices, gradients, the DCGAN's train step,
+eager kernel cache, gradient registry, training state.
 
-Every access to TensorFlow's private modules in the package is in this file.
+Every access to TensorFlow's private modules in the package is in this file, each
+checked by ``tests/zoo/backend/test_tensorflow.py``.
 
 Import. TensorFlow writes INFO lines (oneDNN notice, "could not find cuda drivers", CPU
 instruction notes, a cuInit error on machines without CUDA) straight to file
@@ -46,9 +48,15 @@ def _fd2_silenced():
 
 
 def import_tensorflow_quietly() -> None:
-    """Import ``tensorflow`` and ``keras`` with fd 2 silenced (once per process)."""
+    """Import ``tensorflow`` and ``keras`` with fd 2 silenced (once per process).
+
+    Nothing is imported when Keras runs on another backend (JAX or PyTorch need
+    no TensorFlow, which may not even be installed).
+    """
+    from zoo.backend import name
+
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if "tensorflow" in sys.modules or _show_logs():
+    if "tensorflow" in sys.modules or _show_logs() or name() != "tensorflow":
         return
     with _fd2_silenced():
         try:
@@ -110,6 +118,102 @@ def quiet_first_import() -> None:
         return
     _remove_finder()
     sys.meta_path.insert(0, _QuietTensorFlowFinder())
+
+
+def devices() -> list[dict]:
+    """TensorFlow's GPUs and connected TPUs as device dicts (see :func:`zoo.backend.devices`)."""
+    import tensorflow as tf
+
+    found = []
+    for i, gpu in enumerate(tf.config.list_physical_devices("GPU")):
+        try:
+            details = tf.config.experimental.get_device_details(gpu)
+        except (ValueError, RuntimeError):  # pragma: no cover - driver-specific
+            details = {}
+        cap = details.get("compute_capability")
+        found.append({"type": "GPU", "name": details.get("device_name", f"GPU:{i}"),
+                      "compute_capability": tuple(cap) if cap else None})
+    try:
+        tpus = tf.config.list_logical_devices("TPU")
+    except RuntimeError:  # pragma: no cover
+        tpus = []
+    found += [{"type": "TPU", "name": t.name, "compute_capability": None} for t in tpus]
+    found.append({"type": "CPU", "name": "CPU", "compute_capability": None})
+    return found
+
+
+def loss_gradients(model, x, y, variables, *, sample_weight=None, training=True) -> list:
+    """Gradients of the compiled loss with ``tf.GradientTape`` (see
+    :func:`zoo.backend.loss_gradients`); the model's non-weight state is restored after."""
+    import numpy as np
+    import tensorflow as tf
+
+    state = [(v, np.array(v)) for v in (*model.non_trainable_variables,
+                                        *model.metrics_variables)]
+    try:
+        with tf.GradientTape() as tape:
+            y_pred = model(x, training=training)
+            loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                      training=training)
+        grads = tape.gradient(loss, variables)
+    finally:
+        for variable, value in state:
+            variable.assign(value)
+    return [None if g is None else np.asarray(g, dtype="float64") for g in grads]
+
+
+def gan_train_step(gan, data):
+    """One DCGAN step with two ``tf.GradientTape`` (see ``DCGAN.train_step``).
+
+    The generator's tape records its forward pass once; the discriminator's tape
+    records its update on the fakes (not recorded by the generator's tape), then
+    the generator's tape the fakes' judgement by the updated discriminator.
+    """
+    import tensorflow as tf
+    from keras import ops
+
+    real, latent, d_view, g_view = gan.step_inputs(data)
+    batch = ops.shape(real)[0]
+    d_vars = gan.discriminator.trainable_variables
+    g_vars = gan.generator.trainable_variables
+    with tf.GradientTape() as g_tape:
+        fake = gan.generator(latent, training=True)
+        with g_tape.stop_recording(), tf.GradientTape() as d_tape:
+            pair = gan.discriminator_view(ops.concatenate([real, ops.stop_gradient(fake)], 0),
+                                          d_view)
+            d_loss, real_logits, fake_logits = gan.discriminator_loss(
+                gan.discriminator(pair, training=True), batch)
+        d_grads = d_tape.gradient(d_loss, d_vars)
+        gan.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
+        # The generator is judged by the discriminator it has just been updated against.
+        g_logits = gan.discriminator(gan.discriminator_view(fake, g_view), training=True)
+        g_loss = gan.generator_loss(g_logits)
+    g_grads = g_tape.gradient(g_loss, g_vars)
+    gan.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
+    if gan.ema_generator is not None:
+        gan.update_ema()
+    return gan.record(d_loss, g_loss, real_logits, fake_logits)
+
+
+def replicas() -> int:
+    """Replicas of the ``tf.distribute`` strategy in scope (1 for the default)."""
+    import tensorflow as tf
+
+    return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+def limit_threads(intra_op: int, inter_op: int) -> None:
+    """TensorFlow's intra- and inter-op thread pools (before any op has run)."""
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(intra_op)
+    tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+
+
+def versions() -> dict:
+    import tensorflow as tf
+
+    return {"tensorflow": tf.__version__}
 
 
 @contextlib.contextmanager
@@ -177,6 +281,11 @@ def flush_eager_kernels() -> None:
     from tensorflow.python.eager import context
 
     context.context().clear_kernel_cache()
+
+
+#: The interface's names for the two above (``zoo.backend.kernels_kept``, ``flush_caches``).
+kernels_kept = eager_kernels_kept
+flush_caches = flush_eager_kernels
 
 
 #: Prefix of the names ``tf.custom_gradient`` registers its gradient functions under.

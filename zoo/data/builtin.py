@@ -60,9 +60,13 @@ def _split(x, y, *, seed, val_size, test_size, stratify):
 
 
 def _resize(images: np.ndarray, size: int) -> np.ndarray:
-    import tensorflow as tf
+    # keras.ops: TensorFlow's tf.image.resize on TensorFlow, the same bilinear map elsewhere.
+    from zoo.backend import import_keras
 
-    return tf.image.resize(images, (size, size), method="bilinear").numpy().astype("float32")
+    ops = import_keras().ops
+    resized = ops.image.resize(images.astype("float32"), (size, size), interpolation="bilinear",
+                               data_format="channels_last")
+    return ops.convert_to_numpy(resized).astype("float32")
 
 
 def _load_digits(*, representation="image", image_size=None, seed=0, val_size=0.15,

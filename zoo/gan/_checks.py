@@ -85,3 +85,20 @@ def check_ema_decay(fn, ema_decay):
     if ema_decay is None:
         return None
     return check_number(fn, "ema_decay", ema_decay, low=0.0, high=1.0, high_inclusive=False)
+
+
+def check_steps_per_execution(fn, value):
+    """``"auto"`` or a positive int, resolved for the active backend.
+
+    ``"auto"`` is :func:`zoo.backend.default_steps_per_execution` (8 on TensorFlow,
+    1 on JAX and PyTorch); Keras' PyTorch trainer refuses more than 1.
+    """
+    from zoo import backend
+
+    if value == "auto":
+        return backend.default_steps_per_execution()
+    value = check_positive_int(fn, "steps_per_execution", value)
+    if value > 1 and backend.name() == "torch":
+        raise ValueError(f"{fn}: steps_per_execution={value} is not supported by Keras' "
+                         "PyTorch trainer; use 1 or 'auto'")
+    return value

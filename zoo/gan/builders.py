@@ -34,6 +34,7 @@ from zoo.gan._checks import (
     check_image_shape,
     check_initializer,
     check_steps,
+    check_steps_per_execution,
 )
 from zoo.gan.augment import AUGMENTATIONS
 from zoo.layers import check_activation, layer_seed
@@ -216,7 +217,7 @@ def build_dcgan(image_shape, latent_dim=100, *, base_filters=48, discriminator_f
                 data_range="auto", learning_rate=2e-4, generator_learning_rate="auto",
                 beta_1=0.5, label_smoothing=0.0,
                 ema_decay=DEFAULT_EMA_DECAY, augment="translation", jit_compile="auto",
-                steps_per_execution=8, compile=True, seed=None, name="dcgan"):
+                steps_per_execution="auto", compile=True, seed=None, name="dcgan"):
     """Build a compiled :class:`zoo.gan.DCGAN` for images of ``image_shape``.
 
     Args:
@@ -251,9 +252,10 @@ def build_dcgan(image_shape, latent_dim=100, *, base_filters=48, discriminator_f
             fake inputs, see :mod:`zoo.gan.augment`) or ``None``.
         jit_compile: XLA-compile the train step (``"auto"``: only with a GPU/TPU,
             since XLA convolutions are slow on CPU).
-        steps_per_execution: Train steps per compiled call (8 cuts the per-step
-            Python overhead of these small networks; ``fit`` callbacks then see
-            batches in groups of 8).
+        steps_per_execution: Train steps per compiled call; ``"auto"``: 8 on
+            TensorFlow (it cuts the per-step Python overhead of these small
+            networks; ``fit`` callbacks then see batches in groups of 8), 1 on JAX
+            and PyTorch (whose trainer takes only 1).
         compile: ``False`` leaves compiling to the caller.
         seed: Int seed for weights, dropout and training latents.
         name: Model name.
@@ -284,6 +286,7 @@ def build_dcgan(image_shape, latent_dim=100, *, base_filters=48, discriminator_f
     check_number(fn, "beta_1", beta_1, low=0.0, high=1.0, high_inclusive=False)
     check_number(fn, "label_smoothing", label_smoothing, low=0.0, high=1.0, high_inclusive=False)
     check_bool(fn, "compile", compile)
+    steps_per_execution = check_steps_per_execution(fn, steps_per_execution)
     data_range = check_data_range(fn, data_range)
     ema_decay = check_ema_decay(fn, ema_decay)
     augment = check_choice(fn, "augment", augment, AUGMENTATIONS, allow_none=True)
@@ -310,7 +313,7 @@ def build_dcgan(image_shape, latent_dim=100, *, base_filters=48, discriminator_f
             g_optimizer=keras.optimizers.Adam(generator_learning_rate, beta_1=beta_1,
                                               name="g_optimizer"),
             label_smoothing=label_smoothing, jit_compile=jit_compile,
-            steps_per_execution=check_positive_int(fn, "steps_per_execution", steps_per_execution))
+            steps_per_execution=steps_per_execution)
     return gan
 
 

@@ -24,10 +24,15 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo import backend
 from zoo._validate import check_bool, check_choice, check_number, check_positive_int
-from zoo.gan._checks import DEFAULT_EMA_DECAY, check_data_range, check_ema_decay
-from zoo.gan.augment import AUGMENTATIONS
-from zoo.gan.augment import augment as augment_images
+from zoo.gan import augment as augmentation
+from zoo.gan._checks import (
+    DEFAULT_EMA_DECAY,
+    check_data_range,
+    check_ema_decay,
+    check_steps_per_execution,
+)
 
 logger = logging.getLogger("zoo.gan.model")
 
@@ -146,7 +151,7 @@ class DCGAN(keras.Model):
                 f"discriminator takes {discriminator.input_shape[1:]}")
         data_range = check_data_range(fn, data_range)
         ema_decay = check_ema_decay(fn, ema_decay)
-        augment = check_choice(fn, "augment", augment, AUGMENTATIONS, allow_none=True)
+        augment = check_choice(fn, "augment", augment, augmentation.AUGMENTATIONS, allow_none=True)
         if seed is not None:
             check_positive_int(fn, "seed", seed, allow_zero=True)
         super().__init__(name=name, **kwargs)
@@ -168,6 +173,7 @@ class DCGAN(keras.Model):
         self.g_optimizer = None
         self.loss_fn = None
         self.label_smoothing = 0.0
+        self._compile_request = {}
         self.built = True
 
     # -- properties ------------------------------------------------------------------
@@ -185,7 +191,7 @@ class DCGAN(keras.Model):
     # -- compile ---------------------------------------------------------------------
 
     def compile(self, d_optimizer=None, g_optimizer=None, loss=None, *, label_smoothing=0.0,
-                jit_compile="auto", steps_per_execution=1, run_eagerly=False):
+                jit_compile="auto", steps_per_execution="auto", run_eagerly=False):
         """Configure the two optimizers and the adversarial loss.
 
         Args:
@@ -198,7 +204,9 @@ class DCGAN(keras.Model):
                 for real images is ``1 - label_smoothing`` (fakes stay at 0).
             jit_compile: Compile the train step with XLA; ``"auto"`` uses it only
                 with a GPU or TPU (XLA convolutions are slow on CPU).
-            steps_per_execution: Batches per compiled call.
+            steps_per_execution: Batches per compiled call; ``"auto"``: 8 on
+                TensorFlow, 1 on JAX and PyTorch
+                (:func:`zoo.backend.default_steps_per_execution`; PyTorch takes only 1).
             run_eagerly: Debug mode: run the train step eagerly.
 
         Raises:
@@ -211,6 +219,10 @@ class DCGAN(keras.Model):
             raise TypeError(f"{fn}: `jit_compile` must be True, False or 'auto', received "
                             f"jit_compile={jit_compile!r}")
         check_bool(fn, "run_eagerly", run_eagerly)
+        # Saved as given, so "auto" resolves again for the backend that reloads the model.
+        self._compile_request = {"jit_compile": jit_compile,
+                                 "steps_per_execution": steps_per_execution}
+        steps_per_execution = check_steps_per_execution(fn, steps_per_execution)
 
         def optimizer(spec, label):
             if spec is None:
@@ -233,6 +245,7 @@ class DCGAN(keras.Model):
         # Create the optimizer slots now, so a reload can restore them before training.
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
+        backend.gan_compiled(self)
 
     def get_compile_config(self):
         if self.d_optimizer is None:
@@ -242,14 +255,18 @@ class DCGAN(keras.Model):
             "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
             "loss": keras.saving.serialize_keras_object(self.loss_fn),
             "label_smoothing": self.label_smoothing,
-            "jit_compile": bool(self.jit_compile),
-            "steps_per_execution": int(self.steps_per_execution),
+            **self._compile_request,
         }
 
     def compile_from_config(self, config):
         config = dict(config)
         for key in ("d_optimizer", "g_optimizer", "loss"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
+        steps = config.get("steps_per_execution", "auto")
+        if backend.name() == "torch" and steps != "auto" and steps > 1:
+            # Saved on TensorFlow or JAX; Keras' PyTorch trainer runs one step a call.
+            logger.info("DCGAN: saved with steps_per_execution=%s; PyTorch runs 1", steps)
+            config["steps_per_execution"] = 1
         self.compile(**config)
 
     # -- serialization ---------------------------------------------------------------
@@ -311,11 +328,9 @@ class DCGAN(keras.Model):
                                    strict=True):
             average.assign(weight)
 
-    def _update_ema(self):
+    def update_ema(self):
         """``a <- d a + (1 - d) w`` for every generator weight, with warm-up of ``d``."""
-        step = ops.cast(self.g_optimizer.iterations, "float32")
-        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
-        rate = 1.0 - decay
+        rate = self.ema_rate(self.g_optimizer.iterations)
         for average, weight in zip(self.ema_generator.weights, self.generator.weights,
                                    strict=True):
             average.assign_sub(rate * (average - weight))
@@ -379,37 +394,57 @@ class DCGAN(keras.Model):
         return np.clip((images - shift) / scale, low, high).astype("float32")
 
     # -- training --------------------------------------------------------------------
+    #
+    # One step: draw the latent batch and the augmentations, generate fakes once,
+    # update the discriminator on real and (detached) fake images, then update the
+    # generator through the updated discriminator, then the weight average. The
+    # gradients and updates are backend-specific (zoo.backend.gan_train_step: a
+    # GradientTape on TensorFlow, jax.grad of stateless calls on JAX, backward() on
+    # PyTorch); the pieces below are shared by all three.
 
-    def train_step(self, data):
-        import tensorflow as tf
+    def train_step(self, *args):
+        """One discriminator and one generator update (see :func:`zoo.backend.gan_train_step`)."""
+        return backend.gan_train_step(self, *args)
 
+    def step_inputs(self, data):
+        """``(real, latent, d_view, g_view)`` of one step: real images in [-1, 1] and the draws.
+
+        Every random number of the step is drawn here, before any gradient, in
+        one order: the latent batch, the augmentation of the discriminator's
+        batch (real and fake), then that of the generator's.
+        """
         real = data[0] if isinstance(data, (tuple, list)) else data
-        real = ops.cast(real, "float32")
         scale, shift = _to_unit_interval(self._data_range)
-        real = real * scale + shift
+        real = ops.cast(real, "float32") * scale + shift
         batch = ops.shape(real)[0]
         latent = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
-        d_vars = self.discriminator.trainable_variables
-        g_vars = self.generator.trainable_variables
-        with tf.GradientTape() as g_tape:
-            fake = self.generator(latent, training=True)
-            with g_tape.stop_recording(), tf.GradientTape() as d_tape:
-                pair = self._augment(ops.concatenate([real, ops.stop_gradient(fake)], 0))
-                logits = self.discriminator(pair, training=True)
-                real_logits, fake_logits = logits[:batch], logits[batch:]
-                d_loss = (self.loss_fn(ops.full_like(real_logits, 1.0 - self.label_smoothing),
-                                       real_logits)
-                          + self.loss_fn(ops.zeros_like(fake_logits), fake_logits))
-            d_grads = d_tape.gradient(d_loss, d_vars)
-            self.d_optimizer.apply_gradients(zip(d_grads, d_vars, strict=True))
-            # The generator is judged by the discriminator it has just been updated against.
-            g_logits = self.discriminator(self._augment(fake), training=True)
-            g_loss = self.loss_fn(ops.ones_like(g_logits), g_logits)
-        g_grads = g_tape.gradient(g_loss, g_vars)
-        self.g_optimizer.apply_gradients(zip(g_grads, g_vars, strict=True))
-        if self.ema_generator is not None:
-            self._update_ema()
+        size = self.image_shape[:2]
+        d_view = augmentation.draw(self.augment, 2 * batch, self.seed_generator, size=size)
+        g_view = augmentation.draw(self.augment, batch, self.seed_generator, size=size)
+        return real, latent, d_view, g_view
 
+    def discriminator_view(self, images, view):
+        """The discriminator's input: ``images`` augmented with draws from :meth:`step_inputs`."""
+        return augmentation.apply(images, self.augment, view, size=self.image_shape[:2])
+
+    def discriminator_loss(self, logits, batch):
+        """``(loss, real_logits, fake_logits)`` from the logits of ``[real; fake]``."""
+        real_logits, fake_logits = logits[:batch], logits[batch:]
+        loss = (self.loss_fn(ops.full_like(real_logits, 1.0 - self.label_smoothing), real_logits)
+                + self.loss_fn(ops.zeros_like(fake_logits), fake_logits))
+        return loss, real_logits, fake_logits
+
+    def generator_loss(self, logits):
+        """The generator's loss: the discriminator should call its fakes real."""
+        return self.loss_fn(ops.ones_like(logits), logits)
+
+    def ema_rate(self, step):
+        """``1 - d`` of the weight average after generator step ``step`` (warm-up included)."""
+        step = ops.cast(step, "float32")
+        return 1.0 - ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+
+    def record(self, d_loss, g_loss, real_logits, fake_logits):
+        """Update the four trackers with one step's numbers; return the logs."""
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         self.d_acc_real_tracker.update_state(ops.mean(ops.cast(real_logits > 0, "float32")))
@@ -418,8 +453,8 @@ class DCGAN(keras.Model):
 
     def _augment(self, images):
         """The discriminator's view of ``images``: augmented as ``self.augment`` says."""
-        return augment_images(images, self.augment, self.seed_generator,
-                              size=self.image_shape[:2])
+        return augmentation.augment(images, self.augment, self.seed_generator,
+                                    size=self.image_shape[:2])
 
     def test_step(self, data):
         raise NotImplementedError("DCGAN has no evaluate(): measure samples with "
@@ -467,8 +502,10 @@ class DCGAN(keras.Model):
         """Train on images; see the class docstring for what ``x`` may be.
 
         Args:
-            x: numpy images or a ``tf.data.Dataset`` of images.
-            y: Must be ``None``: a GAN learns from images alone.
+            x: numpy images, a ``keras.utils.PyDataset`` of image batches (every
+                backend) or a ``tf.data.Dataset`` of images (with TensorFlow
+                installed).
+            y: Must be ``None``: a GAN learns from the images alone.
             batch_size: Batch size for numpy input (default 64) or an unbatched
                 dataset; a batched dataset keeps its own.
             epochs: Passes over the data.
@@ -484,8 +521,6 @@ class DCGAN(keras.Model):
                 values outside the supported ranges.
             RuntimeError: ``compile`` was not called.
         """
-        import tensorflow as tf
-
         fn = "DCGAN.fit"
         if y is not None:
             raise ValueError(f"{fn}: `y` must be None; a GAN learns from the images `x` alone")
@@ -496,8 +531,10 @@ class DCGAN(keras.Model):
                              "zoo.gan.quality.gan_quality")
         if batch_size is not None:
             batch_size = check_positive_int(fn, "batch_size", batch_size)
-        if isinstance(x, tf.data.Dataset):
+        if backend.is_tf_dataset(x):
             dataset = self._prepare_dataset(fn, x, batch_size or DEFAULT_BATCH_SIZE)
+        elif isinstance(x, keras.utils.PyDataset):
+            dataset = self._check_py_dataset(fn, x)
         elif x is None:
             raise ValueError(f"{fn}: `x` (the training images) is required")
         else:
@@ -505,15 +542,36 @@ class DCGAN(keras.Model):
             if len(images) == 0:
                 raise ValueError(f"{fn}: `x` holds no images")
             self._settle_range(fn, float(images.min()), float(images.max()))
-            dataset = tf.data.Dataset.from_tensor_slices(images)
-            if shuffle:
-                dataset = dataset.shuffle(len(images), seed=self.seed,
-                                          reshuffle_each_iteration=True)
-            dataset = dataset.batch(batch_size or DEFAULT_BATCH_SIZE).prefetch(tf.data.AUTOTUNE)
-        from zoo.backend.tensorflow import remapper_off
-
-        with remapper_off():  # Grappler's remapper fails on this train step, loudly
+            dataset = self._image_batches(images, batch_size or DEFAULT_BATCH_SIZE, shuffle)
+        with backend.gan_fit_context():
             return super().fit(dataset, epochs=epochs, shuffle=False, **kwargs)
+
+    def _image_batches(self, images, batch_size, shuffle):
+        """The input pipeline of numpy images: ``tf.data`` on TensorFlow, else a PyDataset."""
+        if not backend.supports_tf_data():
+            return ImageBatches(images, batch_size, shuffle=shuffle, seed=self.seed)
+        import tensorflow as tf
+
+        dataset = tf.data.Dataset.from_tensor_slices(images)
+        if shuffle:
+            dataset = dataset.shuffle(len(images), seed=self.seed, reshuffle_each_iteration=True)
+        return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+    def _check_py_dataset(self, fn, dataset):
+        """Check the first batch of a ``keras.utils.PyDataset`` of images (or image, label)."""
+        if len(dataset) == 0:
+            raise ValueError(f"{fn}: the dataset is empty")
+        first = dataset[0]
+        first = first[0] if isinstance(first, (tuple, list)) else first
+        first = ops.convert_to_numpy(first)
+        if first.ndim != 4:
+            raise ValueError(f"{fn}: a PyDataset must yield batches of shape (batch, "
+                             f"{', '.join(map(str, self.image_shape))}), its first batch has "
+                             f"shape {first.shape}")
+        first = self._check_images(fn, first)
+        self._settle_range(fn, float(first.min()), float(first.max()))
+        logger.debug("%s: checked the first batch only for NaNs and range", fn)
+        return dataset
 
     def _prepare_dataset(self, fn, dataset, batch_size):
         """Check the first batch of a ``tf.data.Dataset``; batch it and add a channel axis."""
@@ -540,4 +598,47 @@ class DCGAN(keras.Model):
         return dataset.prefetch(tf.data.AUTOTUNE)
 
 
-__all__ = ["DEFAULT_BATCH_SIZE", "DCGAN"]
+class ImageBatches(keras.utils.PyDataset):
+    """Batches of a numpy image array, reshuffled each epoch with a seeded generator.
+
+    What :meth:`DCGAN.fit` trains on outside TensorFlow (where it builds a
+    ``tf.data`` pipeline instead): every backend reads a ``PyDataset``, and the
+    shuffle is the model's own (``seed``), not the global random state.
+
+    Args:
+        images: ``(N, H, W, C)`` float32 images.
+        batch_size: Images per batch (the last batch may be smaller).
+        shuffle: Reshuffle the order every epoch.
+        seed: Seed of the shuffles.
+
+    Example:
+        >>> batches = ImageBatches(np.zeros((10, 8, 8, 1), "float32"), 4, seed=0)
+        >>> len(batches), batches[2].shape
+        (3, (2, 8, 8, 1))
+    """
+
+    def __init__(self, images, batch_size, *, shuffle=True, seed=None):
+        super().__init__()
+        self.images = images
+        self.batch_size = int(batch_size)
+        self.shuffle = bool(shuffle)
+        self._rng = np.random.default_rng(seed)
+        self._order = self._rng.permutation(len(images)) if self.shuffle else None
+
+    def __len__(self):
+        return -(-len(self.images) // self.batch_size)
+
+    def __getitem__(self, index):
+        if index >= len(self):
+            raise IndexError(f"ImageBatches: batch {index} of {len(self)}")
+        part = slice(index * self.batch_size, (index + 1) * self.batch_size)
+        if self._order is None:
+            return self.images[part]
+        return self.images[np.sort(self._order[part])]
+
+    def on_epoch_end(self):
+        if self.shuffle:
+            self._order = self._rng.permutation(len(self.images))
+
+
+__all__ = ["DEFAULT_BATCH_SIZE", "DCGAN", "ImageBatches"]

@@ -1,4 +1,8 @@
-"""Next-character training pairs: windows of ids as arrays or as a ``tf.data`` pipeline.
+"""Next-character training pairs: windows of ids as arrays or as a streamed pipeline.
+
+The pipeline (:func:`make_dataset`) is a ``tf.data.Dataset`` on TensorFlow and a
+``keras.utils.PyDataset`` on JAX and PyTorch; both cut the
+windows as batches are read, so a long text is never held as overlapping windows.
 
 Example:
     >>> x, y = make_text_windows(np.arange(10), 4)
@@ -65,11 +69,12 @@ def make_text_windows(ids, window: int, *, stride: int | None = None,
 def make_dataset(text, vocab: CharVocabulary, window: int, *, stride: int | None = None,
                  target: str = "sequence", batch_size: int = 64, shuffle: bool = True,
                  seed: int | None = 0, repeat: bool = False):
-    """A ``tf.data`` pipeline of (window, next-character) batches from ``text``.
+    """A pipeline of (window, next-character) batches from ``text``, for ``fit``.
 
-    The windows are cut inside the pipeline (``Dataset.window`` + ``flat_map``), so a
-    long text is never materialised as overlapping windows in memory; pairs are those
-    of :func:`make_text_windows`.
+    On TensorFlow a ``tf.data`` pipeline: the windows are cut inside it
+    (``Dataset.window`` + ``flat_map``); on JAX and PyTorch a
+    ``keras.utils.PyDataset`` that cuts each batch's windows when it is read. Either way a long text is never materialised as overlapping windows in
+    memory; pairs are those of :func:`make_text_windows`.
 
     Args:
         text: A string (encoded with ``vocab``) or a 1-D array of ids.
@@ -81,7 +86,8 @@ def make_dataset(text, vocab: CharVocabulary, window: int, *, stride: int | None
         repeat: Repeat forever (pass ``steps_per_epoch`` to ``fit``).
 
     Returns:
-        A ``tf.data.Dataset`` of ``(x, y)`` ``int32`` batches, prefetched.
+        A ``tf.data.Dataset`` (TensorFlow) or a ``keras.utils.PyDataset`` (JAX,
+        PyTorch) of ``(x, y)`` ``int32`` batches.
 
     Raises:
         ValueError: text too short for ``window``; bad arguments.
@@ -105,6 +111,11 @@ def make_dataset(text, vocab: CharVocabulary, window: int, *, stride: int | None
     if len(ids) < window + 1:
         raise ValueError(f"{fn}: the text has {len(ids)} characters, too short for "
                          f"window={window} (it needs at least window + 1 = {window + 1})")
+    from zoo import backend
+
+    if not backend.supports_tf_data():
+        return _window_batches(ids, window, stride=stride, target=target,
+                               batch_size=batch_size, shuffle=shuffle, seed=seed, repeat=repeat)
     import tensorflow as tf
 
     ds = tf.data.Dataset.from_tensor_slices(ids)
@@ -125,3 +136,47 @@ def make_dataset(text, vocab: CharVocabulary, window: int, *, stride: int | None
 
 
 __all__ = ["TARGETS", "make_dataset", "make_text_windows"]
+
+
+
+def _window_batches(ids, window, *, stride, target, batch_size, shuffle, seed, repeat):
+    """:func:`make_dataset` off TensorFlow: a ``keras.utils.PyDataset`` of window batches.
+
+    Window ``k`` starts at ``k * stride`` and is cut when its batch is read; with
+    ``shuffle`` the windows' order is redrawn each epoch from ``seed``; with
+    ``repeat`` the batches never end (``fit`` then needs ``steps_per_epoch``).
+    """
+    from zoo.backend import import_keras
+
+    keras = import_keras()
+
+    class WindowBatches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__()
+            self.starts = np.arange(0, len(ids) - window, stride)
+            self._rng = np.random.default_rng(seed)
+            self._order = self._rng.permutation(len(self.starts)) if shuffle else None
+
+        def __len__(self):
+            return -(-len(self.starts) // batch_size)
+
+        @property
+        def num_batches(self):
+            return None if repeat else len(self)
+
+        def __getitem__(self, index):
+            if not repeat and index >= len(self):
+                raise IndexError(f"WindowBatches: batch {index} of {len(self)}")
+            picked = slice((index % len(self)) * batch_size, (index % len(self) + 1) * batch_size)
+            starts = self.starts[picked] if self._order is None else \
+                self.starts[self._order[picked]]
+            x = ids[starts[:, None] + np.arange(window)]
+            if target == "sequence":
+                return x, ids[starts[:, None] + np.arange(1, window + 1)]
+            return x, ids[starts + window]
+
+        def on_epoch_end(self):
+            if shuffle:
+                self._order = self._rng.permutation(len(self.starts))
+
+    return WindowBatches()
