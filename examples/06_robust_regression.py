@@ -58,7 +58,7 @@ def main(argv=None) -> int:
         curve = curves[label] = []
 
         def clean_mae(epoch, logs, model=model, curve=curve):
-            pred = np.asarray(model(data.x_test, training=False)).reshape(-1)
+            pred = keras.ops.convert_to_numpy(model(data.x_test, training=False)).reshape(-1)
             curve.append(float(np.mean(np.abs(pred - data.y_test))))
 
         # Early stopping watches the (equally corrupted) validation loss, as it would
@@ -71,7 +71,7 @@ def main(argv=None) -> int:
         epochs_run[label] = len(hist.history["loss"])
         if label.startswith("Huber"):
             huber_weights = model.get_weights()
-        pred = np.asarray(model(data.x_test, training=False)).reshape(-1)
+        pred = keras.ops.convert_to_numpy(model(data.x_test, training=False)).reshape(-1)
         mae[label] = float(np.mean(np.abs(pred - data.y_test)))
     baseline = float(np.mean(np.abs(data.y_test - np.median(data.y_train))))
     print(f"\n{'loss':<18}{'clean test MAE':>15}{'epochs':>8}")

@@ -72,7 +72,7 @@ def main(argv=None) -> int:
                               seed=args.seed, learning_rate=1e-3, **compile_args)
         model.fit(data.x_train, data.y_train, epochs=epochs, batch_size=64, verbose=0,
                   class_weight=class_weight)
-        proba = np.asarray(model(data.x_test, training=False)).reshape(-1)
+        proba = keras.ops.convert_to_numpy(model(data.x_test, training=False)).reshape(-1)
         pred = proba >= 0.5
         scores[label] = {"recall": recall_score(data.y_test, pred, zero_division=0),
                          "precision": precision_score(data.y_test, pred, zero_division=0),

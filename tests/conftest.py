@@ -2,8 +2,11 @@
 
 Backend markers: ``@pytest.mark.tensorflow_only(reason=...)`` runs a test on the
 TensorFlow backend only (``KERAS_BACKEND``; TensorFlow is the default) and skips it
-elsewhere with that reason. A marker without a reason is an error. With
-``ZOO_STRICT_SKIPS=1`` (CI's JAX and PyTorch runs) any other skip fails the run.
+elsewhere with that reason. ``@pytest.mark.needs_tensorflow(reason=...)`` runs a test
+on every backend where TensorFlow is installed (a ``tf.data`` input to a JAX model)
+and skips it where it is not (the GPU machines of ``bench/device_check.sh``). A
+marker without a reason is an error. With ``ZOO_STRICT_SKIPS=1`` (CI's JAX and
+PyTorch runs) any other skip fails the run.
 """
 
 import os
@@ -16,19 +19,27 @@ import pytest  # noqa: E402
 import zoo  # noqa: E402, F401 - light; keeps TensorFlow's start-up lines out of the test output
 
 
+_SKIP_PREFIXES = {"tensorflow_only": "TensorFlow only: ",
+                  "needs_tensorflow": "TensorFlow not installed: "}
+
+
 def pytest_collection_modifyitems(config, items):
+    import importlib.util
+
     import keras
 
-    backend = keras.backend.backend()
+    skip_when = {"tensorflow_only": keras.backend.backend() != "tensorflow",
+                 "needs_tensorflow": importlib.util.find_spec("tensorflow") is None}
     for item in items:
-        marker = item.get_closest_marker("tensorflow_only")
-        if marker is None:
-            continue
-        reason = marker.kwargs.get("reason")
-        if not reason:
-            raise pytest.UsageError(f"{item.nodeid}: tensorflow_only needs reason=...")
-        if backend != "tensorflow":
-            item.add_marker(pytest.mark.skip(reason=f"TensorFlow only: {reason}"))
+        for name, prefix in _SKIP_PREFIXES.items():
+            marker = item.get_closest_marker(name)
+            if marker is None:
+                continue
+            reason = marker.kwargs.get("reason")
+            if not reason:
+                raise pytest.UsageError(f"{item.nodeid}: {name} needs reason=...")
+            if skip_when[name]:
+                item.add_marker(pytest.mark.skip(reason=prefix + reason))
 
 
 _UNEXPECTED_SKIPS = []
@@ -37,13 +48,13 @@ _UNEXPECTED_SKIPS = []
 def pytest_runtest_logreport(report):
     if report.skipped and os.environ.get("ZOO_STRICT_SKIPS") == "1":
         reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
-        if not reason.startswith("Skipped: TensorFlow only:"):
+        if not any(reason.startswith("Skipped: " + p) for p in _SKIP_PREFIXES.values()):
             _UNEXPECTED_SKIPS.append(f"{report.nodeid}: {reason}")
 
 
 def pytest_sessionfinish(session, exitstatus):
     if _UNEXPECTED_SKIPS:
-        print("\nZOO_STRICT_SKIPS: skips other than tensorflow_only:", *_UNEXPECTED_SKIPS,
+        print("\nZOO_STRICT_SKIPS: skips other than tensorflow_only / needs_tensorflow:", *_UNEXPECTED_SKIPS,
               sep="\n  ")
         session.exitstatus = 1
 

@@ -124,7 +124,9 @@ class Job:
             monitor=config.objective_name, patience=config.patience,
             mode="max" if direction == "max" else "min")]
         if config.tensorboard:
-            callbacks.append(keras.callbacks.TensorBoard(config.tensorboard))
+            from zoo.callbacks import tensorboard_callback
+
+            callbacks.append(tensorboard_callback(config.tensorboard))
         args, kwargs = fit_inputs(self.hypermodel, data, "train", seed=config.seed)
         try:
             tuner.search(*args, **kwargs, epochs=config.max_epochs, callbacks=callbacks,

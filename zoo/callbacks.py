@@ -11,6 +11,8 @@ module adds:
   sigmoid/tanh activations per layer.
 * :class:`LearningRateLogger`: the current (schedule-aware) learning rate in the
   ``History`` as ``learning_rate``.
+* :class:`TensorBoardScalars` (:func:`tensorboard_callback`): epoch metrics in
+  TensorBoard on every backend, without TensorFlow.
 * :func:`default_callbacks`: the list ``zoo.training.train`` (and so ``zoo train``)
   uses: early stopping with best weights restored, ``TerminateOnNaN``, optional
   ``ReduceLROnPlateau`` and the monitors above.
@@ -40,8 +42,10 @@ __all__ = [
     "ActivationMonitor",
     "GradientNormMonitor",
     "LearningRateLogger",
+    "TensorBoardScalars",
     "default_callbacks",
     "gradient_norms",
+    "tensorboard_callback",
 ]
 
 _STOP_KINDS = ("vanishing", "exploding")
@@ -370,6 +374,81 @@ class GradientNormMonitor(keras.callbacks.Callback):
         x = np.asarray(config.pop("x"), dtype=config.pop("x_dtype", "float32"))
         y = np.asarray(config.pop("y"), dtype=config.pop("y_dtype", "float32"))
         return cls(x, y, **config)
+
+
+# --------------------------------------------------------------------------- TensorBoard
+
+@keras.saving.register_keras_serializable(package="zoo")
+class TensorBoardScalars(keras.callbacks.Callback):
+    """Epoch metrics as TensorBoard scalars, on every backend, without TensorFlow.
+
+    Keras' ``TensorBoard`` callback writes through ``tf.summary``, so it needs
+    TensorFlow installed; this one writes with the ``tensorboard`` package's own
+    writer (:func:`zoo.backend.scalar_writer`). Each ``fit`` gets a run folder
+    ``<log_dir>/fit_NNNN`` (one per trial in a search) with Keras' layout:
+    ``train/`` holds ``epoch_<metric>``, ``validation/`` the ``val_`` metrics
+    under the same tags, so TensorBoard overlays them.
+
+    Args:
+        log_dir: Directory of the runs.
+
+    Example:
+        >>> model.fit(x, y, epochs=3, callbacks=[TensorBoardScalars("runs/tb")])
+    """
+
+    def __init__(self, log_dir):
+        super().__init__()
+        if not isinstance(log_dir, (str, Path)) or not str(log_dir):
+            raise TypeError(f"TensorBoardScalars: `log_dir` must be a path, received "
+                            f"log_dir={log_dir!r}")
+        self.log_dir = str(log_dir)
+        self._writers = None
+        self.fits = 0
+
+    def on_train_begin(self, logs=None):
+        self.fits += 1
+        run = Path(self.log_dir) / f"fit_{self.fits:04d}"
+        self._writers = {"train": backend.scalar_writer(run / "train"),
+                         "validation": backend.scalar_writer(run / "validation")}
+
+    def on_epoch_end(self, epoch, logs=None):
+        for key, value in (logs or {}).items():
+            part = "validation" if key.startswith("val_") else "train"
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                continue
+            self._writers[part].scalar(f"epoch_{key.removeprefix('val_')}", value, epoch)
+
+    def on_train_end(self, logs=None):
+        for writer in (self._writers or {}).values():
+            writer.close()
+        self._writers = None
+
+    def __deepcopy__(self, memo):  # keras-tuner copies a trial's callbacks
+        copy = TensorBoardScalars(self.log_dir)
+        copy.fits = self.fits
+        return copy
+
+    def get_config(self):
+        return {"log_dir": self.log_dir}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def tensorboard_callback(log_dir):
+    """The TensorBoard callback for the backend: Keras' own on TensorFlow, else
+    :class:`TensorBoardScalars` (Keras' needs TensorFlow; keras-tuner adds its
+    HParams dashboard on TensorFlow only).
+
+    Example:
+        >>> callbacks = [tensorboard_callback("runs/tb")]
+    """
+    if backend.name() == "tensorflow":
+        return keras.callbacks.TensorBoard(str(log_dir))
+    return TensorBoardScalars(log_dir)
 
 
 # --------------------------------------------------------------------------- activations

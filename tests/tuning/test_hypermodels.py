@@ -123,16 +123,14 @@ def test_schedule_hyperparameter_builds_a_keras_schedule_over_the_trial():
 
 
 def test_batch_size_is_per_replica_unless_global(monkeypatch):
-    import tensorflow as tf
-
-    class FourReplicas:
-        num_replicas_in_sync = 4
+    from tuning import hypermodels
 
     hp = kt.HyperParameters()
     hp.values["batch_size"] = 32
     per_replica = HyperFNN((64,), 10)
     global_ = HyperFNN((64,), 10, batch_size_scope="global")
-    monkeypatch.setattr(tf.distribute, "get_strategy", lambda: FourReplicas())
+    assert per_replica._global_batch_size(hp) == 32  # one replica here
+    monkeypatch.setattr(hypermodels, "replicas", lambda: 4)  # zoo.backend.replicas
     assert per_replica._global_batch_size(hp) == 128
     assert global_._global_batch_size(hp) == 32
 

@@ -91,6 +91,7 @@ def test_plain_build_function_is_accepted(tmp_path, digits_flat):
         8, 16]
 
 
+@pytest.mark.tensorflow_only(reason="TensorFlow's gradient registry (zoo.backend.tensorflow)")
 def test_a_search_keeps_only_the_last_trials_custom_gradients_registered(tmp_path, digits_flat):
     from zoo.backend.tensorflow import custom_gradient_names
 

@@ -4,8 +4,12 @@ import gc
 import weakref
 
 import numpy as np
+import pytest
 
 from zoo.backend.tensorflow import custom_gradient_names, drop_custom_gradients
+
+pytestmark = pytest.mark.tensorflow_only(
+    reason="TensorFlow's gradient registry; JAX and PyTorch keep no such registry")
 
 
 def _data():

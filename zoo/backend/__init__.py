@@ -202,6 +202,15 @@ def default_steps_per_execution() -> int:
     return 8 if name() == "tensorflow" else 1
 
 
+def compiles_per_batch_shape() -> bool:
+    """Whether each new batch shape compiles the train step again (JAX: XLA, per shape).
+
+    Where it does, an input pipeline that keeps every batch full (dropping a last
+    partial batch, reshuffled the next epoch) compiles once instead of twice.
+    """
+    return name() == "jax"
+
+
 def is_tf_dataset(value) -> bool:
     """Whether ``value`` is a ``tf.data.Dataset``, without importing TensorFlow.
 

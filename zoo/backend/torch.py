@@ -27,8 +27,8 @@ def loss_gradients(model, x, y, variables, *, sample_weight=None, training=True)
     :func:`zoo.backend.loss_gradients`); the model's non-weight state is restored after."""
     import torch
 
-    state = [(v, v.numpy().copy()) for v in (*model.non_trainable_variables,
-                                              *model.metrics_variables)]
+    state = [(v, v.value.detach().clone())
+             for v in (*model.non_trainable_variables, *model.metrics_variables)]
     try:
         with torch.enable_grad():
             y_pred = model(x, training=training)

@@ -549,7 +549,10 @@ class DCGAN(keras.Model):
     def _image_batches(self, images, batch_size, shuffle):
         """The input pipeline of numpy images: ``tf.data`` on TensorFlow, else a PyDataset."""
         if not backend.supports_tf_data():
-            return ImageBatches(images, batch_size, shuffle=shuffle, seed=self.seed)
+            # On JAX a partial last batch would compile the whole step a second time.
+            full = backend.compiles_per_batch_shape() and len(images) > batch_size
+            return ImageBatches(images, batch_size, shuffle=shuffle, seed=self.seed,
+                                drop_remainder=full)
         import tensorflow as tf
 
         dataset = tf.data.Dataset.from_tensor_slices(images)
@@ -610,6 +613,8 @@ class ImageBatches(keras.utils.PyDataset):
         batch_size: Images per batch (the last batch may be smaller).
         shuffle: Reshuffle the order every epoch.
         seed: Seed of the shuffles.
+        drop_remainder: Leave out a last partial batch (with ``shuffle``, other
+            images each epoch), so every batch has ``batch_size`` images.
 
     Example:
         >>> batches = ImageBatches(np.zeros((10, 8, 8, 1), "float32"), 4, seed=0)
@@ -617,15 +622,18 @@ class ImageBatches(keras.utils.PyDataset):
         (3, (2, 8, 8, 1))
     """
 
-    def __init__(self, images, batch_size, *, shuffle=True, seed=None):
+    def __init__(self, images, batch_size, *, shuffle=True, seed=None, drop_remainder=False):
         super().__init__()
         self.images = images
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
+        self.drop_remainder = bool(drop_remainder) and len(images) >= self.batch_size
         self._rng = np.random.default_rng(seed)
         self._order = self._rng.permutation(len(images)) if self.shuffle else None
 
     def __len__(self):
+        if self.drop_remainder:
+            return len(self.images) // self.batch_size
         return -(-len(self.images) // self.batch_size)
 
     def __getitem__(self, index):

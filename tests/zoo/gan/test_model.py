@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 
+import keras
 import numpy as np
 import pytest
 
@@ -40,7 +41,7 @@ def test_data_range_is_inferred_and_generate_uses_it(digits16, scale, expected):
     images = gan.generate(10, seed=0)
     assert images.shape == (10, 16, 16, 1)
     assert images.min() >= expected[0] and images.max() <= expected[1]
-    raw = np.asarray(gan(gan.sample_latent(10, seed=0)))  # the EMA generator's [-1, 1]
+    raw = keras.ops.convert_to_numpy(gan(gan.sample_latent(10, seed=0)))  # the EMA generator's [-1, 1]
     low, high = expected
     np.testing.assert_allclose(images, (raw + 1) / 2 * (high - low) + low, rtol=1e-5, atol=1e-4)
 
@@ -59,8 +60,6 @@ def test_tf_data_input_unbatched_and_batched(digits16):
 
 
 def test_same_seed_same_training(digits16):
-    import keras
-
     results = []
     for _ in range(2):
         keras.utils.set_random_seed(0)
@@ -73,8 +72,6 @@ def test_same_seed_same_training(digits16):
 
 def test_training_moves_generated_images_towards_the_data(digits16):
     """After a few epochs the samples' mean pixel and ink distribution approach the data's."""
-    import keras
-
     keras.utils.set_random_seed(0)
     gan = build_dcgan((16, 16, 1), latent_dim=32, base_filters=16, seed=0)
     before = gan.generate(256, seed=0)  # in [-1, 1] before any data is seen
@@ -138,8 +135,6 @@ def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, di
 
 
 def test_registry_and_custom_compile(digits16):
-    import keras
-
     assert "dcgan" in zoo.list_models()
     gan = zoo.create_model("dcgan", image_shape=(8, 8, 1), latent_dim=4, base_filters=4, seed=0)
     assert isinstance(gan, DCGAN) and gan.generator.output_shape == (None, 8, 8, 1)
@@ -159,8 +154,6 @@ def test_registry_and_custom_compile(digits16):
 
 def test_ema_update_follows_the_formula_with_warm_up(digits16):
     """After each generator step t: a <- d a + (1 - d) w, d = min(ema_decay, (1 + t) / (10 + t))."""
-    import keras
-
     gan = small_dcgan(ema_decay=0.2, steps_per_execution=1)
     assert gan.ema_generator is not None and gan.ema_generator is not gan.generator
     assert len(gan.ema_generator.weights) == len(gan.generator.weights)  # BN statistics too
@@ -184,13 +177,13 @@ def test_ema_update_follows_the_formula_with_warm_up(digits16):
 
 
 def test_generate_uses_the_average_and_ema_can_be_disabled(digits16):
-    gan = small_dcgan(steps_per_execution=4)
+    gan = small_dcgan()
     gan.fit(digits16[:128], epochs=2, batch_size=32, verbose=0)
     latent = gan.sample_latent(8, seed=2)
     ema = gan.generate(latent=latent)
     raw = gan.generate(latent=latent, use_ema=False)
     for images, net in ((ema, gan.ema_generator), (raw, gan.generator)):  # data in [0, 1]
-        np.testing.assert_allclose(images, np.asarray(net(latent, training=False)) * 0.5 + 0.5,
+        np.testing.assert_allclose(images, keras.ops.convert_to_numpy(net(latent, training=False)) * 0.5 + 0.5,
                                    atol=1e-6)
     assert np.abs(ema - raw).max() > 1e-4
     gan.reset_ema()
@@ -198,7 +191,7 @@ def test_generate_uses_the_average_and_ema_can_be_disabled(digits16):
     with pytest.raises(TypeError, match="use_ema"):
         gan.generate(2, use_ema="yes")
 
-    plain = small_dcgan(ema_decay=None, steps_per_execution=4)
+    plain = small_dcgan(ema_decay=None)
     assert plain.ema_generator is None and plain.get_config()["ema_decay"] is None
     plain.fit(digits16[:64], epochs=1, batch_size=32, verbose=0)
     np.testing.assert_array_equal(plain.generate(latent=latent),
