@@ -18,7 +18,6 @@ import pytest  # noqa: E402
 
 import zoo  # noqa: E402, F401 - light; keeps TensorFlow's start-up lines out of the test output
 
-
 _SKIP_PREFIXES = {"tensorflow_only": "TensorFlow only: ",
                   "needs_tensorflow": "TensorFlow not installed: "}
 
