@@ -10,6 +10,8 @@ the rest of the package calls:
 * :func:`devices`: the accelerators (mixed precision and strategies pick from it);
 * :func:`loss_gradients`, :func:`gan_train_step`: gradients outside Keras' own
   ``train_step`` (gradient norms, the DCGAN's two networks);
+* :func:`build_compiled_state`: a compiled model's state before ``fit``
+  (:mod:`zoo.backend.keras_internals`, Keras' private parts used on every backend);
 * :func:`supports_tf_data`, :func:`is_tf_dataset`: input pipelines;
 * :func:`kernels_kept`, :func:`flush_caches`, :func:`drop_custom_gradients`:
   memory between a search's trials;
@@ -157,6 +159,17 @@ def loss_gradients(model, x, y, variables, *, sample_weight=None, training=True)
     """
     return _impl().loss_gradients(model, x, y, list(variables), sample_weight=sample_weight,
                                   training=training)
+
+
+def build_compiled_state(model, x, y=None, sample_weight=None) -> bool:
+    """Build a compiled model's training state from the data's shapes (see
+    :func:`zoo.models.build_training_state`); ``False`` where ``fit`` must do it.
+
+    Same on every backend (:mod:`zoo.backend.keras_internals`).
+    """
+    from zoo.backend.keras_internals import build_compiled_state as build
+
+    return build(model, x, y, sample_weight)
 
 
 def gan_train_step(gan, *args):

@@ -7,7 +7,13 @@ a second time, so the first ``fit`` of every fresh model pays for two traces.
 :func:`build_training_state` builds that state beforehand, from symbolic tensors
 shaped like the data (what Keras itself does under a strategy), which leaves one
 trace; training numbers are unchanged (the state starts at the same values).
-The Keras internals it needs are reached through :mod:`zoo.backend.tensorflow`.
+
+On every backend, ``fit`` otherwise draws the first batch of the data to read
+its shapes, which with shuffled NumPy data takes a permutation from the global
+random state (JAX, PyTorch); building the state from the shapes keeps that
+state for the training, so a model built here and one continued (a Hyperband
+parent, :mod:`tuning.reuse`) shuffle alike. The Keras internals it needs are
+reached through :mod:`zoo.backend.keras_internals`.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ def build_training_state(model, x, y=None, sample_weight=None) -> bool:
     """Create a compiled model's metric, loss and optimizer state from the data's shapes.
 
     See the module docstring for why: one trace of the train step instead of two
-    on TensorFlow, the same training numbers.
+    on TensorFlow, the same training numbers, the random state left to training.
 
     Args:
         model: A compiled ``keras.Model``.
@@ -30,9 +36,8 @@ def build_training_state(model, x, y=None, sample_weight=None) -> bool:
 
     Returns:
         ``True`` when the state was built here; ``False`` when there was nothing to
-        do (not compiled, already built, another backend, or a strategy that makes
-        Keras build it) or the data's shapes could not be read (``fit`` then builds
-        it while tracing, as usual).
+        do (not compiled, already built, or a strategy that makes Keras build it)
+        or the data's shapes could not be read (``fit`` then builds it, as usual).
 
     Raises:
         TypeError: ``model`` is not a ``keras.Model``.
@@ -49,11 +54,9 @@ def build_training_state(model, x, y=None, sample_weight=None) -> bool:
     if not isinstance(model, keras.Model):
         raise TypeError(f"build_training_state: `model` must be a keras.Model, received "
                         f"model={model!r}")
-    if backend.name() != "tensorflow" or not getattr(model, "compiled", False):
+    if not getattr(model, "compiled", False):
         return False
-    from zoo.backend.tensorflow import build_compiled_state
-
-    return build_compiled_state(model, x, y, sample_weight)
+    return backend.build_compiled_state(model, x, y, sample_weight)
 
 
 __all__ = ["build_training_state"]
