@@ -7,13 +7,18 @@ JAX"). It carries the variables of ``model.optimizer`` only, so a model with two
 optimizers, like the DCGAN, gives Keras one :class:`GANOptimizers` whose
 variables are both optimizers' (:func:`gan_compiled`). Everything here uses
 public Keras APIs (``keras.StatelessScope``, ``stateless_call``,
-``Optimizer.stateless_apply``); the one Keras method it relies on that only the
-JAX trainer has, ``Model.jax_state_sync``, is checked by ``tests/zoo/backend/test_jax.py``.
+``Optimizer.stateless_apply``). What it relies on in Keras' private JAX trainer,
+that the state it carries and writes back is ``model.optimizer.variables``
+(:data:`INTERNALS`), is checked by ``tests/zoo/backend/test_jax.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+#: Methods of Keras' JAX trainer (keras/src/backend/jax/trainer.py, Keras 3.15.1) that must
+#: read and write the optimizer state through ``self.optimizer.variables``.
+INTERNALS = ("JAXTrainer._get_jax_state", "JAXTrainer.jax_state_sync")
 
 
 def devices() -> list[dict]:

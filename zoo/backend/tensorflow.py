@@ -24,6 +24,16 @@ import importlib.util
 import os
 import sys
 
+#: The TensorFlow release these private accesses were written and checked against.
+TENSORFLOW_VERSION = "2.21"
+
+#: TensorFlow's private names used here (``tests/zoo/backend/test_tensorflow.py`` checks each).
+INTERNALS = (
+    "tensorflow.python.eager.context.pywrap_tfe.TFE_ContextClearCaches",
+    "tensorflow.python.eager.context.context().clear_kernel_cache",
+    "tensorflow.python.framework.ops._gradient_registry._registry",
+)
+
 
 def _show_logs() -> bool:
     return os.environ.get("ZOO_SHOW_TF_LOGS") == "1"
