@@ -92,7 +92,7 @@ def test_tensorflow_only_features_are_refused_elsewhere_with_one_sentence():
         assert backend.drop_custom_gradients(keep=backend.custom_gradient_names()) == 0
         return
     with pytest.raises(ValueError, match=r"^strategy='multiworker' needs the TensorFlow "
-                                         rf"backend .*KERAS_BACKEND=tensorflow$"):
+                                         r"backend .*KERAS_BACKEND=tensorflow$"):
         backend.tensorflow_only("strategy='multiworker'")
     assert backend.custom_gradient_names() == frozenset()  # no registry to clean
     assert backend.drop_custom_gradients() == 0
