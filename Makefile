@@ -50,8 +50,9 @@ test-tensorflow: $(STAMP)
 test-jax: $(VENV)/.installed-jax
 	KERAS_BACKEND=jax ZOO_STRICT_SKIPS=1 $(PYTEST) -m "not slow" --durations=10
 
+# PASSIVE: PyTorch's OpenMP threads would spin while pytest's subprocesses wait (zoo.backend).
 test-torch: $(VENV)/.installed-torch
-	KERAS_BACKEND=torch ZOO_STRICT_SKIPS=1 $(PYTEST) -m "not slow" --durations=10
+	KERAS_BACKEND=torch OMP_WAIT_POLICY=PASSIVE ZOO_STRICT_SKIPS=1 $(PYTEST) -m "not slow" --durations=10
 
 test-fast: $(STAMP)
 	$(PYTEST) -m "not slow"

@@ -219,12 +219,21 @@ def _find(rows: dict, number, name):
     return None
 
 
+def _backend_version(versions: dict) -> str:
+    """``"TensorFlow 2.21.0"`` (or the JAX / PyTorch one a run used) from its versions."""
+    backend = versions.get("backend", "tensorflow")
+    label = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}.get(backend, backend)
+    return f"{label} {versions.get(backend)}"
+
+
 def load_notes(path=None) -> dict:
-    """The ``decisions`` and ``interpretation`` of :data:`NOTES` (empty lists if absent)."""
+    """The ``decisions``, ``interpretation`` and ``backends`` of :data:`NOTES` (empty lists
+    if absent)."""
     path = NOTES if path is None else path
     notes = json.loads(path.read_text()) if path.exists() else {}
     return {"decisions": notes.get("decisions", []),
-            "interpretation": notes.get("interpretation", [])}
+            "interpretation": notes.get("interpretation", []),
+            "backends": notes.get("backends", [])}
 
 
 def render_markdown(doc: dict, notes: dict | None = None) -> str:
@@ -246,7 +255,7 @@ def render_markdown(doc: dict, notes: dict | None = None) -> str:
             f"Machine: {m.get('cpu_model', m.get('machine'))}, {m.get('cpu_count')} CPU cores, "
             f"{m.get('memory_gib', '?')} GiB; devices: {', '.join(doc.get('devices', []))}; "
             f"load average at start {m.get('load_average_1m_at_start')}. "
-            f"Python {v.get('python')}, TensorFlow {v.get('tensorflow')}, Keras {v.get('keras')}, "
+            f"Python {v.get('python')}, {_backend_version(v)}, Keras {v.get('keras')}, "
             f"keras-tuner {v.get('keras_tuner')}, NumPy {v.get('numpy')}.", ""]
     if doc.get("noise_note"):
         out += [doc["noise_note"], ""]
@@ -298,6 +307,8 @@ def render_markdown(doc: dict, notes: dict | None = None) -> str:
                    f"Measured (row {decision['row']}): {figure_text}."
                    if decision["row"] else
                    f"- {decision['default']} ({decision['where']}): {decision['why']}.")
+    if notes.get("backends"):
+        out += ["", "## Backends", "", *notes["backends"]]
     out += ["", "## Accelerators", ""]
     accel = doc.get("accelerator")
     if accel and accel.get("results"):
@@ -314,7 +325,9 @@ def render_markdown(doc: dict, notes: dict | None = None) -> str:
                    "64x64, float32 vs mixed precision + XLA) has not been run on an "
                    "accelerator yet: no GPU or TPU was available. Run `python -m "
                    "bench.accelerator` on one and `python -m bench --accelerator` records the "
-                   "figures here.")
+                   "figures here. `bench/device_check.sh` runs it, with the backend-portable "
+                   "tests, on a GPU machine that has JAX and PyTorch but no TensorFlow; it "
+                   "has not run yet either, for lack of a GPU.")
     out.append("")
     return "\n".join(out)
 

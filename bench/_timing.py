@@ -96,8 +96,10 @@ def compare(name: str, a: str, b: str, runs: dict[str, list[float]], *, unit: st
 
 def versions() -> dict:
     """Versions of Python and the libraries the benchmarks exercise."""
-    out = {"python": platform.python_version()}
-    for module in ("numpy", "tensorflow", "keras", "keras_tuner"):
+    from zoo import backend
+
+    out = {"python": platform.python_version(), **backend.versions()}
+    for module in ("numpy", "keras", "keras_tuner"):
         try:
             mod = __import__(module)
             out[module] = getattr(mod, "__version__", "?")
@@ -136,7 +138,7 @@ def machine() -> dict:
 
 
 def devices() -> list[str]:
-    """Descriptions of the devices TensorFlow sees (see ``zoo.precision.list_devices``)."""
+    """Descriptions of the devices the Keras backend sees (see ``zoo.precision.list_devices``)."""
     from zoo.precision import describe_device, list_devices
 
     return [describe_device(d) for d in list_devices()]

@@ -13,6 +13,11 @@ reported, with the device the run used printed first. On a CPU the "fast" side
 is float32 + XLA (``"auto"`` resolves to float32 there), so the figure only shows
 the XLA effect; the numbers that matter come from a GPU or TPU.
 
+On JAX every train step is XLA-compiled (``jit_compile=False`` would run it op by
+op), and on PyTorch ``jit_compile`` means ``torch.compile``, so there both sides
+keep Keras' ``"auto"`` and the figure is mixed precision alone. ``bench/device_check.sh``
+runs it on a GPU machine without TensorFlow, once per backend.
+
 Run: ``python -m bench.accelerator [--quick]`` (or ``python -m bench --accelerator``).
 """
 
@@ -49,12 +54,19 @@ def _images(shape, count, seed=0):
     return rng.uniform(-1, 1, size=(count, *shape)).astype("float32")
 
 
+def _jit(fast):
+    """XLA for the fast side on TensorFlow; Keras' own choice on JAX and PyTorch."""
+    from zoo import backend
+
+    return bool(fast) if backend.name() == "tensorflow" else "auto"
+
+
 def _cnn(shape, fast):
     import zoo
 
     return zoo.build_cnn(shape, task="multiclass", num_classes=10, seed=0,
                          mixed_precision="auto" if fast else "float32",
-                         compile_kwargs={"jit_compile": bool(fast)})
+                         compile_kwargs={"jit_compile": _jit(fast)})
 
 
 def _dcgan(shape, fast):
@@ -62,7 +74,7 @@ def _dcgan(shape, fast):
     from zoo.precision import policy_scope
 
     with policy_scope("auto" if fast else "float32", fn="bench.accelerator"):
-        return zoo.build_dcgan(shape, latent_dim=100, seed=0, jit_compile=bool(fast),
+        return zoo.build_dcgan(shape, latent_dim=100, seed=0, jit_compile=_jit(fast),
                                data_range=(-1, 1))
 
 
@@ -77,12 +89,13 @@ def run(quick: bool = False, *, smoke: bool = False, workloads=("cnn", "dcgan"))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
 
+    from zoo import backend
     from zoo.precision import resolve_policy
 
     device = device_description()
     policy = resolve_policy("auto")
-    print(f"bench.accelerator: running on {device}; mixed_precision='auto' -> {policy}",
-          flush=True)
+    print(f"bench.accelerator: running on {device} with Keras' {backend.name()} backend; "
+          f"mixed_precision='auto' -> {policy}", flush=True)
     repeats = 1 if smoke else 5 if quick else 7
     results = []
     for name in workloads:
@@ -104,14 +117,15 @@ def run(quick: bool = False, *, smoke: bool = False, workloads=("cnn", "dcgan"))
             return lambda: len(images) / timed(work)
 
         runs = paired({k: epoch(m) for k, m in models.items()}, repeats, warmup=1)
-        label = f"{policy} + XLA"
+        label = f"{policy} + XLA" if backend.name() == "tensorflow" else policy
         results.append(compare(f"{name} {shape[0]}x{shape[1]}x{shape[2]}, batch {batch}: "
                                f"{label} / float32", "fast", "float32", runs,
                                unit="images/s", note=f"fast side: {label}; {count} images "
                                                      "per epoch"))
     return {"row": "accelerator", "title": TITLE, "device": device, "policy": policy,
-            "results": results,
-            "notes": [f"device: {device}; mixed_precision='auto' resolved to {policy}"]}
+            "backend": backend.name(), "results": results,
+            "notes": [f"device: {device}; backend {backend.name()}; mixed_precision='auto' "
+                      f"resolved to {policy}"]}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -144,10 +144,10 @@ def build_parser(modules: dict | None = None) -> argparse.ArgumentParser:
 
 
 def quiet_tensorflow_import() -> None:
-    """Import TensorFlow without its start-up chatter (see ``zoo.backend.tensorflow``)."""
-    from zoo.backend.tensorflow import import_tensorflow_quietly
+    """Import Keras and its backend; TensorFlow without its start-up chatter (``zoo.backend``)."""
+    from zoo.backend import import_keras
 
-    import_tensorflow_quietly()
+    import_keras()
 
 
 def _user_errors() -> tuple:

@@ -84,7 +84,8 @@ def import_keras():
 
     On TensorFlow, its C++ start-up lines are kept off stderr (see
     :func:`zoo.backend.tensorflow.import_tensorflow_quietly`); set
-    ``ZOO_SHOW_TF_LOGS=1`` to see them.
+    ``ZOO_SHOW_TF_LOGS=1`` to see them. On PyTorch, imported here first,
+    ``OMP_WAIT_POLICY`` defaults to ``PASSIVE`` (see the comment in the code).
 
     Returns:
         The ``keras`` module.
@@ -92,10 +93,17 @@ def import_keras():
     Example:
         >>> keras = import_keras()
     """
-    if "keras" not in sys.modules and name() == "tensorflow":
-        from zoo.backend.tensorflow import import_tensorflow_quietly
+    if "keras" not in sys.modules:
+        active = name()
+        if active == "tensorflow":
+            from zoo.backend.tensorflow import import_tensorflow_quietly
 
-        import_tensorflow_quietly()
+            import_tensorflow_quietly()
+        elif active == "torch" and "torch" not in sys.modules:
+            # PyTorch's OpenMP threads spin while they wait for work; with more busy threads
+            # than cores (tuning workers, other jobs) a DCGAN step took 10-25x longer. Read
+            # once, when PyTorch loads its OpenMP runtime; set it yourself to override.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import keras
 
     return keras
@@ -213,6 +221,20 @@ def default_steps_per_execution() -> int:
     PyTorch's refuses anything but 1.
     """
     return 8 if name() == "tensorflow" else 1
+
+
+def conv_transpose_by_matmul() -> bool:
+    """Whether strided transposed convolutions should be computed as a matrix product.
+
+    True for JAX on a CPU, where XLA computes their kernel gradient with a slow
+    generic loop (:mod:`zoo.gan.layers`); cuDNN, oneDNN and PyTorch's kernels are
+    fast, so False everywhere else.
+    """
+    if name() != "jax":
+        return False
+    from zoo.backend.jax import runs_on_cpu
+
+    return runs_on_cpu()
 
 
 def compiles_per_batch_shape() -> bool:
@@ -334,7 +356,8 @@ def process_environment(threads: int, *, shared_accelerator: bool = False, base_
     """Environment variables for a new process that limit its CPU threads on every backend.
 
     TensorFlow reads ``TF_NUM_INTRAOP_THREADS``/``TF_NUM_INTEROP_THREADS`` (applied by
-    :func:`limit_threads`), PyTorch and NumPy ``OMP_NUM_THREADS``, JAX (XLA)
+    :func:`limit_threads`), PyTorch and NumPy ``OMP_NUM_THREADS`` (and
+    ``OMP_WAIT_POLICY=PASSIVE``, so workers' idle threads do not spin), JAX (XLA)
     ``XLA_FLAGS``. With ``shared_accelerator`` (several processes on one GPU), JAX
     is told not to claim most of the GPU's memory at start-up
     (``XLA_PYTHON_CLIENT_PREALLOCATE=false``), so the processes fit side by side.
@@ -359,7 +382,8 @@ def process_environment(threads: int, *, shared_accelerator: bool = False, base_
         flags = " ".join(filter(None, (flags, "--xla_cpu_multi_thread_eigen=false",
                                        f"intra_op_parallelism_threads={threads}")))
     env = {"TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1",
-           "OMP_NUM_THREADS": str(threads), "XLA_FLAGS": flags}
+           "OMP_NUM_THREADS": str(threads), "XLA_FLAGS": flags,
+           "OMP_WAIT_POLICY": base.get("OMP_WAIT_POLICY", "PASSIVE")}
     if shared_accelerator:
         env["XLA_PYTHON_CLIENT_PREALLOCATE"] = "false"
     return env

@@ -35,6 +35,13 @@ def devices() -> list[dict]:
     return found
 
 
+def runs_on_cpu() -> bool:
+    """Whether JAX computes on the CPU (no GPU or TPU backend)."""
+    import jax
+
+    return jax.default_backend() == "cpu"
+
+
 def _capability(device):
     """A CUDA device's compute capability as ``(major, minor)`` (``None`` when not reported)."""
     value = getattr(device, "compute_capability", None)

@@ -60,13 +60,10 @@ def _fd2_silenced():
 def import_tensorflow_quietly() -> None:
     """Import ``tensorflow`` and ``keras`` with fd 2 silenced (once per process).
 
-    Nothing is imported when Keras runs on another backend (JAX or PyTorch need
-    no TensorFlow, which may not even be installed).
+    Called by :func:`zoo.backend.import_keras` on the TensorFlow backend only.
     """
-    from zoo.backend import name
-
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if "tensorflow" in sys.modules or _show_logs() or name() != "tensorflow":
+    if "tensorflow" in sys.modules or _show_logs():
         return
     with _fd2_silenced():
         try:

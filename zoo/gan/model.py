@@ -27,6 +27,7 @@ from keras import ops
 from zoo import backend
 from zoo._validate import check_bool, check_choice, check_number, check_positive_int
 from zoo.gan import augment as augmentation
+from zoo.gan import layers as _layers  # noqa: F401 - registers zoo>TransposedConv2D
 from zoo.gan._checks import (
     DEFAULT_EMA_DECAY,
     check_data_range,
