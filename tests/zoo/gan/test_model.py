@@ -46,6 +46,8 @@ def test_data_range_is_inferred_and_generate_uses_it(digits16, scale, expected):
     np.testing.assert_allclose(images, (raw + 1) / 2 * (high - low) + low, rtol=1e-5, atol=1e-4)
 
 
+@pytest.mark.needs_tensorflow(reason="a tf.data input (on any backend where TensorFlow is "
+                                      "installed)")
 def test_tf_data_input_unbatched_and_batched(digits16):
     import tensorflow as tf
 
@@ -57,6 +59,35 @@ def test_tf_data_input_unbatched_and_batched(digits16):
     gan.fit(unbatched.batch(16), epochs=1, verbose=0)
     assert int(gan.g_optimizer.iterations.numpy()) == 6
     assert set(history.history) == {"d_loss", "g_loss", "d_acc_real", "d_acc_fake"}
+
+
+def test_py_dataset_input_and_the_numpy_pipeline_off_tensorflow(digits16):
+    from zoo.gan.model import ImageBatches
+
+    class Batches(keras.utils.PyDataset):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            return digits16[32 * i:32 * (i + 1)] * 255, np.zeros(32)  # labels are ignored
+
+    gan = small_dcgan()
+    gan.fit(Batches(), epochs=2, verbose=0)
+    assert gan.data_range == (0.0, 255.0) and int(gan.g_optimizer.iterations.numpy()) == 4
+    with pytest.raises(ValueError, match="PyDataset must yield batches of shape"):
+        gan.fit(ImageBatches(digits16[:8, ..., 0], 4), verbose=0)
+
+    batches = ImageBatches(digits16[:10], 4, seed=0)
+    assert len(batches) == 3 and batches[2].shape == (2, 16, 16, 1)
+    first = np.concatenate([batches[i] for i in range(3)])
+    batches.on_epoch_end()
+    second = np.concatenate([batches[i] for i in range(3)])
+    assert sorted(map(bytes, first)) == sorted(map(bytes, digits16[:10]))  # each image once
+    assert not np.array_equal(first, second)  # reshuffled every epoch
+    full = ImageBatches(digits16[:10], 4, seed=0, drop_remainder=True)
+    assert len(full) == 2 and all(full[i].shape[0] == 4 for i in range(2))
+    with pytest.raises(IndexError):
+        full[2]
 
 
 def test_same_seed_same_training(digits16):
