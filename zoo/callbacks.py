@@ -384,8 +384,8 @@ class TensorBoardScalars(keras.callbacks.Callback):
 
     Keras' ``TensorBoard`` callback writes through ``tf.summary``, so it needs
     TensorFlow installed; this one writes with the ``tensorboard`` package's own
-    writer (:func:`zoo.backend.scalar_writer`). Each ``fit`` gets a run folder
-    ``<log_dir>/fit_NNNN`` (one per trial in a search) with Keras' layout:
+    writer (:func:`zoo.backend.scalar_writer`). Each ``fit`` gets the next free run
+    folder ``<log_dir>/fit_NNNN`` (one per trial in a search) with Keras' layout:
     ``train/`` holds ``epoch_<metric>``, ``validation/`` the ``val_`` metrics
     under the same tags, so TensorBoard overlays them.
 
@@ -403,11 +403,22 @@ class TensorBoardScalars(keras.callbacks.Callback):
                             f"log_dir={log_dir!r}")
         self.log_dir = str(log_dir)
         self._writers = None
-        self.fits = 0
+        self.run_dir = None
 
     def on_train_begin(self, logs=None):
-        self.fits += 1
-        run = Path(self.log_dir) / f"fit_{self.fits:04d}"
+        # The next free run folder: copies of this callback (keras-tuner makes one per
+        # trial) and other processes each take their own.
+        root = Path(self.log_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        index = 1
+        while True:
+            run = root / f"fit_{index:04d}"
+            try:
+                run.mkdir()
+                break
+            except FileExistsError:
+                index += 1
+        self.run_dir = str(run)
         self._writers = {"train": backend.scalar_writer(run / "train"),
                          "validation": backend.scalar_writer(run / "validation")}
 
@@ -424,11 +435,6 @@ class TensorBoardScalars(keras.callbacks.Callback):
         for writer in (self._writers or {}).values():
             writer.close()
         self._writers = None
-
-    def __deepcopy__(self, memo):  # keras-tuner copies a trial's callbacks
-        copy = TensorBoardScalars(self.log_dir)
-        copy.fits = self.fits
-        return copy
 
     def get_config(self):
         return {"log_dir": self.log_dir}

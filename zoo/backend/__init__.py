@@ -99,7 +99,9 @@ def import_keras():
             from zoo.backend.tensorflow import import_tensorflow_quietly
 
             import_tensorflow_quietly()
-        elif active == "torch" and "torch" not in sys.modules:
+        # Elsewhere Keras still imports an installed TensorFlow: `import zoo` made that
+        # import quiet (zoo.backend.tensorflow.quiet_first_import).
+        if active == "torch" and "torch" not in sys.modules:
             # PyTorch's OpenMP threads spin while they wait for work; with more busy threads
             # than cores (tuning workers, other jobs) a DCGAN step took 10-25x longer. Read
             # once, when PyTorch loads its OpenMP runtime; set it yourself to override.

@@ -137,3 +137,18 @@ def test_import_zoo_and_build_every_model_without_tensorflow(other):
     import zoo
 
     assert info == {"backend": other, "models": zoo.list_models(), "tensorflow": True}
+
+
+@pytest.mark.needs_tensorflow(reason="checks that an installed TensorFlow is imported quietly")
+def test_keras_importing_an_installed_tensorflow_under_another_backend_is_quiet():
+    other = ACTIVE if ACTIVE != "tensorflow" else "jax"
+    script = ("import sys; from zoo import backend; keras = backend.import_keras(); "
+              "keras.utils.set_random_seed(0); "  # Keras imports TensorFlow here when installed
+              "print('tensorflow' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k != "ZOO_SHOW_TF_LOGS"}
+    env.update(KERAS_BACKEND=other, PYTHONPATH=ROOT)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip() == "True"
+    assert proc.stderr == ""  # no oneDNN / CUDA start-up lines from TensorFlow's C++ side
