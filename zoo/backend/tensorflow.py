@@ -80,20 +80,29 @@ class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
     """A ``sys.meta_path`` entry that runs the first ``import tensorflow`` with fd 2 silenced.
 
     It finds nothing itself: it asks the finders after it for TensorFlow's spec and
-    wraps the loader's ``exec_module``, then leaves ``sys.meta_path``. The first
-    device query (a cuInit error on machines without CUDA) runs inside it too.
+    wraps the loader's ``exec_module``, which takes it out of ``sys.meta_path`` when
+    the import runs. A look-up alone (``importlib.util.find_spec("tensorflow")``, as
+    PyTorch and Keras make without importing) leaves it in place for the import.
+    The first device query (a cuInit error on machines without CUDA) runs inside it.
     """
 
+    def __init__(self):
+        self._looking = False
+
     def find_spec(self, name, path=None, target=None):
-        if name != "tensorflow":
+        if name != "tensorflow" or self._looking:
             return None
-        _remove_finder()
-        spec = importlib.util.find_spec(name)
+        self._looking = True  # the look-up below asks sys.meta_path again
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            self._looking = False
         if spec is None or spec.loader is None or _show_logs():
             return spec
         execute = spec.loader.exec_module
 
         def exec_module(module):
+            _remove_finder()
             os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
             with _fd2_silenced():
                 execute(module)

@@ -95,7 +95,6 @@ def test_generate_command_refuses_bad_data_with_one_line(tmp_path, capsys):
     assert len(err) == 1 and err[0].startswith("zoo: error: generate: unknown data='regression'")
 
 
-@pytest.mark.slow
 def test_generate_command_is_a_thin_wrapper_of_zoo_generate(tmp_path, capsys):
     from zoo.cli import main
 
