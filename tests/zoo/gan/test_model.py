@@ -124,6 +124,9 @@ def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, di
     assert iterations == 8 and int(gan.g_optimizer.iterations.numpy()) == 8
     path = tmp_path / "gan.keras"
     gan.save(path)
+    # Both optimizers' state (iterations, Adam's moments) as saved.
+    saved_state = [[float(np.abs(v.numpy()).sum()) for v in opt.variables]
+                   for opt in (gan.d_optimizer, gan.g_optimizer)]
     latent = gan.sample_latent(6, seed=3)
     np.save(tmp_path / "latent.npy", latent)
     np.save(tmp_path / "x.npy", digits16[:64])
@@ -141,7 +144,8 @@ def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, di
         np.save({str(tmp_path / "reloaded_raw.npy")!r}, gan.generate(latent=latent, use_ema=False))
         ema_before = [w.numpy().copy() for w in gan.ema_generator.weights]
         before = [int(gan.d_optimizer.iterations.numpy()), int(gan.g_optimizer.iterations.numpy())]
-        m = [float(np.abs(v.numpy()).sum()) for v in gan.g_optimizer.variables[2:4]]
+        m = [[float(np.abs(v.numpy()).sum()) for v in opt.variables]
+             for opt in (gan.d_optimizer, gan.g_optimizer)]
         gan.fit(np.load({str(tmp_path / "x.npy")!r}), epochs=1, batch_size=32, verbose=0)
         after = [int(gan.d_optimizer.iterations.numpy()), int(gan.g_optimizer.iterations.numpy())]
         ema_moved = any(not np.array_equal(a, w.numpy())
@@ -161,7 +165,9 @@ def test_save_reload_fresh_process_identical_and_training_continues(tmp_path, di
     assert info["ema_decay"] == pytest.approx(0.999) and info["ema_moved"]
     assert info["type"] == "DCGAN" and info["range"] == [0.0, 1.0]
     assert info["before"] == [8, 8] and info["after"] == [10, 10]
-    assert all(m > 0 for m in info["moments"])  # Adam moments restored, not fresh zeros
+    for reloaded, saved in zip(info["moments"], saved_state, strict=True):  # both, as saved
+        np.testing.assert_allclose(reloaded, saved, rtol=1e-6)
+    assert all(m > 0 for m in info["moments"][1][2:4])  # Adam moments, not fresh zeros
     assert info["lr"] == pytest.approx(4e-4) and info["smoothing"] == gan.label_smoothing
 
 
