@@ -140,6 +140,21 @@ def build_fresh_model(tuner, hp):
     return _tuner_module.Tuner._build_hypermodel(tuner, hp)
 
 
+def distribution_scope(strategy):
+    """keras-tuner's scope of a ``tf.distribute`` strategy (``maybe_distribute``).
+
+    Returns:
+        A context manager: the strategy's scope, or nothing for ``None``.
+
+    Example:
+        >>> with distribution_scope(tuner.distribution_strategy):
+        ...     model.optimizer.build(model.trainable_variables)
+    """
+    from keras_tuner.src.engine.tuner import maybe_distribute
+
+    return maybe_distribute(strategy)
+
+
 def checkpoint_path(tuner, trial_id) -> str:
     """The file of ``trial_id``'s best-epoch weights in the tuner's project."""
     return tuner._get_checkpoint_fname(trial_id)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-from keras_tuner.engine.tuner import maybe_distribute
 
 from tuning import _compat
 from zoo._validate import check_positive_int
@@ -170,7 +169,7 @@ class OptimizerSnapshot(keras.callbacks.Callback):
         if fresh is None or fresh[0] is not self.model:
             return
         self.tuner._zoo_fresh = None
-        with maybe_distribute(self.tuner.distribution_strategy):
+        with _compat.distribution_scope(self.tuner.distribution_strategy):
             fresh[1].extend(optimizer_state(self.model))
 
 
@@ -265,13 +264,13 @@ class HyperbandReuse:
             # keras-tuner's own build (no checkpoint loaded yet), then the snapshot;
             # the optimizer's part is taken when fit has built it (OptimizerSnapshot).
             model = _compat.build_fresh_model(self, hp)
-            with maybe_distribute(self.distribution_strategy):
+            with _compat.distribution_scope(self.distribution_strategy):
                 state = fresh_state(model, optimizer=False)
             self._zoo_fresh = (model, state)
         else:
             model, state = entry
         if parent is not None:
-            with maybe_distribute(self.distribution_strategy):
+            with _compat.distribution_scope(self.distribution_strategy):
                 if entry is None or not self._zoo_checkpoint_is_last_epoch(parent):
                     load_parent_weights(self, model, parent)
                 restore_state(model, state)  # what a fresh build trains from

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -162,6 +163,34 @@ def check_image_size(fn: str, value) -> tuple[int, int]:
     return (side, side)
 
 
+def require_tensorflow(what: str) -> None:
+    """Refuse, with one sentence, image files where TensorFlow is not installed.
+
+    They are decoded with ``tf.io`` and streamed with ``tf.data`` on every Keras
+    backend (JAX and PyTorch read a ``tf.data.Dataset`` too), as Keras' own loader
+    does; the GPU machines without TensorFlow take the images as arrays instead.
+
+    Raises:
+        DataFileError: ``tensorflow`` cannot be imported.
+
+    Example:
+        >>> require_tensorflow("image folder 'photos'")  # where TensorFlow is installed
+    """
+    import importlib.util
+
+    if sys.modules.get("tensorflow") is not None:
+        return
+    try:
+        installed = importlib.util.find_spec("tensorflow") is not None
+    except (ImportError, ValueError):  # a blocked import (sys.modules entry None)
+        installed = False
+    if not installed:
+        raise DataFileError(f"{what}: images are decoded with TensorFlow (tf.io, as Keras' "
+                            "image_dataset_from_directory does), which is not installed here: "
+                            "pip install tensorflow, or pass the images as a .npz file of "
+                            "arrays (x, y)")
+
+
 def decode_image(path, image_size, channels):
     """Read, decode and resize one image as Keras' loader does; scaled to [0, 1].
 
@@ -198,6 +227,8 @@ class ImageFiles(Stream):
 
     def __init__(self, paths, labels, *, image_size, channels, representation="image",
                  label_dtype="int32"):
+        require_tensorflow(f"image files ({len(paths)}, e.g. '{paths[0]}')" if len(paths)
+                           else "image files")
         self.paths = np.asarray([str(p) for p in paths])
         self.labels = None if labels is None else np.asarray(labels, dtype=label_dtype)
         self.image_size = tuple(image_size)
@@ -377,4 +408,5 @@ def load_image_folder(path, *, image_size=None, color_mode=None, representation=
 
 
 __all__ = ["COLOR_MODES", "IMAGE_EXTENSIONS", "ImageFiles", "check_image_size", "decode_image",
-           "files_under", "index_folder", "is_image_file", "load_image_folder", "scan_images", "split_indices"]
+           "files_under", "index_folder", "is_image_file", "load_image_folder", "require_tensorflow",
+           "scan_images", "split_indices"]

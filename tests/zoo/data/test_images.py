@@ -142,3 +142,18 @@ def test_bad_folders_are_refused_naming_the_folder(tmp_path, layout, fragments):
     assert str(root) in message
     for fragment in fragments:
         assert fragment in message
+
+
+def test_image_files_without_tensorflow_are_refused_with_one_sentence(folder, monkeypatch):
+    """JAX and PyTorch machines without TensorFlow: what to do instead, before any work."""
+    import importlib.util
+    import sys
+
+    real = importlib.util.find_spec
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "tensorflow" else real(name, *a))
+    with pytest.raises(DataFileError, match=r"images are decoded with TensorFlow .* not "
+                                            r"installed here: pip install tensorflow, or pass "
+                                            r"the images as a \.npz file"):
+        zoo.data.load(folder, seed=0)
