@@ -194,11 +194,10 @@ class KerasStream(Stream):
 
 
 def is_tf_dataset(value) -> bool:
-    """Whether ``value`` is a ``tf.data.Dataset`` (without importing TensorFlow)."""
-    import sys
+    """Whether ``value`` is a ``tf.data.Dataset`` (:func:`zoo.backend.is_tf_dataset`)."""
+    from zoo import backend
 
-    tf = sys.modules.get("tensorflow")
-    return tf is not None and isinstance(value, tf.data.Dataset)
+    return backend.is_tf_dataset(value)
 
 
 def is_keras_stream(value) -> bool:
