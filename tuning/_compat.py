@@ -38,6 +38,8 @@ INTERNALS = {
     "keras_tuner.src.distribute.oracle_chief.exit_chief": "(*args, **kwargs)",  # synchronized(oracle)
     "keras_tuner.src.protos.get_service_grpc": "()",
     "keras_tuner.src.protos.get_service": "()",
+    "keras_tuner.src.engine.oracle.Oracle._random_values": "(self)",
+    "keras_tuner.src.tuners.hyperband.HyperbandOracle._compute_values_hash": "(self, values)",
     "Oracle.ongoing_trials": None,
     "Oracle.tuner_ids": None,
     "Oracle.end_order": None,
@@ -190,6 +192,17 @@ def load_checkpoint(tuner, model, trial_id, *, optimizer: bool) -> None:
             elif not model_optimizer.built:
                 model_optimizer.build(model.trainable_variables)
         model.load_weights(path, **skip)
+
+
+def random_values(oracle):
+    """New random hyperparameter values from ``oracle`` (not tried before), or ``None``
+    when its space is exhausted (keras-tuner's own random draw, seeded by the oracle).
+
+    :class:`tuning.oracles.asha.ASHAOracle` inherits ``HyperbandOracle``'s hash of
+    values, which leaves out the epoch budget (``tuner/epochs``...), so a drawn
+    configuration is new whatever rung the earlier ones reached.
+    """
+    return oracle._random_values()
 
 
 def trials_ended(oracle) -> int:

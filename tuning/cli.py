@@ -10,6 +10,9 @@ Examples::
     zoo tune cnn --data digits --role worker --oracle chief-host:8000 --out runs/c  # B, C...
     zoo tune fnn --data wine.csv --target label --out runs/tune_wine      # your own table
     zoo tune cnn --data photos/ --image-size 64 --out runs/tune_photos    # an image folder
+    zoo tune cnn --algorithm asha --max-trials 40 --out runs/tune_asha    # asynchronous halving
+    zoo tune cnn --algorithm random --objective val_accuracy:max --objective params:min \
+        --out runs/tune_pareto                                            # a Pareto front
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import time
 
 from tuning.config import (
     DEFAULT_DATA,
+    DERIVED_OBJECTIVES,
     ROLES,
     TUNABLE_MODELS,
     SearchConfig,
@@ -29,7 +33,8 @@ from zoo.commands._options import add_data_flags, data_flag_options
 from zoo.errors import JobFailedError
 from zoo.io import parse_key_value, parse_range
 
-HELP = "tune a model's hyperparameters with keras-tuner (random, Bayesian, Hyperband, grid)"
+HELP = ("tune a model's hyperparameters with keras-tuner (random, Bayesian, Hyperband, grid, "
+        "ASHA)")
 
 
 def _fixed(text):
@@ -60,7 +65,10 @@ OPTIONS = (
     ("--max-trials", "max_trials", {"type": int, "metavar": "N"}),
     ("--max-epochs", "max_epochs", {"type": int, "metavar": "N"}),
     ("--factor", "factor", {"type": int}),
-    ("--objective", "objective", {}),
+    ("--min-epochs", "min_epochs", {"type": int, "metavar": "N"}),
+    ("--reduction-factor", "reduction_factor", {"type": int, "metavar": "ETA"}),
+    ("--objective", "objectives", {"action": "append", "metavar": "NAME[:DIR]"}),
+    ("--tolerance", "tolerance", {"type": float}),
     ("--patience", "patience", {"type": int}),
     ("--seed", "seed", {"type": int}),
     ("--strategy", "strategy", {}),
@@ -94,6 +102,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         repeated = kwargs.get("action") == "append"
         if kwargs.get("action") == "store_true":
             text = setting_help(name)
+        elif name == "objectives":
+            text = ("metric to optimise, NAME or NAME:DIR (DIR min or max); repeat it for a "
+                    "Pareto search: the first is the primary (a val_* metric), the others "
+                    f"metrics or {', '.join(DERIVED_OBJECTIVES)} (default: "
+                    f"{SearchConfig.objective})")
         elif repeated:
             text = setting_help(name) + " (repeatable)"
         else:
@@ -113,6 +126,14 @@ def settings(args: argparse.Namespace) -> dict:
         values[name] = dict(values[name]) if values[name] else None
     values["drop"] = tuple(values["drop"] or ())
     values["refit"] = False if values["refit"] == "none" else values["refit"]
+    # run_search takes the algorithms' rarer settings in tuner_kwargs.
+    extra = {name: values.pop(name) for name in ("min_epochs", "reduction_factor")}
+    values["tuner_kwargs"] = {k: v for k, v in extra.items() if v is not None} or None
+    objectives = values.pop("objectives") or []
+    if len(objectives) == 1 and ":" not in objectives[0]:
+        values["objective"] = objectives[0]  # one metric, its direction inferred
+    elif objectives:
+        values["objectives"] = objectives  # NAME:DIR, checked by SearchConfig
     values["data_options"] = data_flag_options(args, values["data_options"]) or None
     return values
 

@@ -41,8 +41,21 @@ ALGORITHM_SETTINGS = {
     "hyperband": {"max_epochs": 27, "factor": 3, "hyperband_iterations": 1, "max_trials": None,
                   "reuse_models": True},
     "grid": {"max_trials": None},
+    "asha": {"max_trials": 50, "min_epochs": 1, "max_epochs": 27, "reduction_factor": 3},
 }
 ALGORITHMS = tuple(ALGORITHM_SETTINGS)
+
+#: The algorithms that take several objectives (``objectives``, a Pareto search).
+MULTI_OBJECTIVE_ALGORITHMS = ("random", "bayesian", "asha")
+
+#: Objectives measured on the model rather than reported by ``fit`` (minimised):
+#: its parameters, its forward pass's FLOPs per sample, the median milliseconds of
+#: ``predict`` on one batch (:mod:`tuning.oracles.derived`).
+DERIVED_OBJECTIVES = ("params", "flops", "latency_ms")
+DIRECTIONS = ("min", "max")
+
+#: The selection rule's tolerance on the primary objective when none is given.
+DEFAULT_TOLERANCE = 0.01
 
 #: Epochs per trial of the algorithms without an epoch budget of their own.
 EPOCHS_PER_TRIAL = 10
@@ -87,9 +100,22 @@ class SearchConfig:
     a variant with ``dataclasses.replace``.
 
     Attributes:
-        algorithm: ``"random"``, ``"bayesian"``, ``"hyperband"`` or ``"grid"``.
+        algorithm: ``"random"``, ``"bayesian"``, ``"hyperband"``, ``"grid"`` or ``"asha"``.
         objective: Metric to optimise (``"val_loss"``, ``"val_accuracy"``...), a
-            ``keras_tuner.Objective`` or a list of them.
+            ``keras_tuner.Objective`` or a list of them (keras-tuner's weighted sum).
+        objectives: A Pareto search's objectives, resolved to ``((name, direction),
+            ...)``: ``"NAME:DIR"`` strings or ``(name, direction)`` pairs, the first the
+            primary (a metric the model reports), the others metrics or
+            :data:`DERIVED_OBJECTIVES` (``"params:min"``). Random, Bayesian and ASHA
+            take several; ``()``: ``objective`` alone. ``objective`` becomes the
+            primary's name.
+        tolerance: The selection rule of a Pareto search (default 0.01): the final
+            model is the Pareto trial best in the second objective (then the next)
+            among those within ``tolerance`` of the best primary objective
+            (:func:`tuning.oracles.multiobjective.choose`).
+        min_epochs, reduction_factor: ASHA's smallest epoch budget (default 1) and
+            its reduction factor eta (an int >= 2, default 3); its rungs train
+            ``min_epochs * eta**k`` epochs, up to ``max_epochs`` (default 27).
         max_trials: Trials (random, Bayesian: default 10; grid: default the whole
             grid); for Hyperband an optional cap.
         max_epochs: Hyperband's largest epoch budget (default 27); the other
@@ -136,11 +162,21 @@ class SearchConfig:
 
     algorithm: str = _setting("hyperband", "search algorithm: " + " | ".join(ALGORITHMS))
     objective: object = _setting("val_loss", "metric to optimise (a val_* metric)")
+    objectives: tuple = _setting(
+        (), "objective NAME:DIR of a Pareto search, DIR min or max; the first is the primary "
+            "(a val_* metric), the others metrics or " + ", ".join(DERIVED_OBJECTIVES),
+        none="one objective")
+    tolerance: float | None = _setting(
+        None, "Pareto search's choice: the front's best in the second objective within "
+              "TOLERANCE of the best primary objective", none=f"{DEFAULT_TOLERANCE}")
     max_trials: int | None = _setting(
         None, "trials to run (for hyperband: a cap on its trials)", none="no cap")
     max_epochs: int | None = _setting(
-        None, "epochs per trial, or hyperband's largest epoch budget")
+        None, "epochs per trial, or hyperband's and asha's largest epoch budget")
     factor: int | None = _setting(None, "hyperband's reduction factor (an int >= 2)")
+    min_epochs: int | None = _setting(None, "asha's smallest epoch budget (its first rung)")
+    reduction_factor: int | None = _setting(
+        None, "asha's reduction factor eta (an int >= 2): the top 1/eta of a rung is promoted")
     hyperband_iterations: int | None = _setting(None, "hyperband's full iterations")
     reuse_models: bool | None = _setting(
         None, "hyperband continues parent trials' models in memory")
@@ -205,6 +241,10 @@ class SearchConfig:
         self._set("max_epochs", _int_or_none(fn, "max_epochs", self.max_epochs, 1,
                                              own.get("max_epochs", EPOCHS_PER_TRIAL)))
         self._set("factor", _int_or_none(fn, "factor", self.factor, 2, own.get("factor")))
+        self._set("reduction_factor", _int_or_none(fn, "reduction_factor", self.reduction_factor,
+                                                   2, own.get("reduction_factor")))
+        self._set("min_epochs", _check_min_epochs(fn, self.min_epochs, own.get("min_epochs"),
+                                                  self.max_epochs))
         self._set("hyperband_iterations", _int_or_none(
             fn, "hyperband_iterations", self.hyperband_iterations, 1,
             own.get("hyperband_iterations")))
@@ -215,6 +255,13 @@ class SearchConfig:
         self._set("alpha", _positive_or_none(fn, "alpha", self.alpha, own.get("alpha")))
         self._set("beta", _positive_or_none(fn, "beta", self.beta, own.get("beta")))
         self._set("objective", check_objective(fn, self.objective))
+        self._set("objectives", check_objectives(fn, self.objectives, self.algorithm))
+        if self.objectives:
+            if self.objective not in (_field("objective").default, self.objectives[0][0]):
+                raise ValueError(f"{fn}: give either `objective` or `objectives`, not both "
+                                 f"(received objective={self.objective!r})")
+            self._set("objective", self.objectives[0][0])
+        self._set("tolerance", _check_tolerance(fn, self.tolerance, self.objectives))
         self._set("patience", check_positive_int(fn, "patience", self.patience))
         self._set("executions_per_trial", check_positive_int(fn, "executions_per_trial",
                                                              self.executions_per_trial))
@@ -258,6 +305,11 @@ class SearchConfig:
     def objective_name(self) -> str:
         """The metric name of the (first) objective, e.g. ``"val_loss"``."""
         return objective_names(self.objective)[0]
+
+    @property
+    def pareto(self) -> bool:
+        """Whether the search has several objectives (a Pareto front, the selection rule)."""
+        return len(self.objectives) > 1
 
     @property
     def data_seed(self) -> int:
@@ -310,7 +362,7 @@ def default_text(name: str) -> str:
 
     Example:
         >>> default_text("max_epochs")
-        '10 for random, bayesian, grid; 27 for hyperband'
+        '10 for random, bayesian, grid; 27 for hyperband, asha'
     """
     spec = _field(name)
     if name not in ("max_trials", "max_epochs", *ALGORITHM_ONLY):
@@ -329,7 +381,7 @@ def default_text(name: str) -> str:
 
 def _show(value, spec) -> str:
     """A resolved default as ``--help`` shows it."""
-    if value is None:
+    if value is None or value == ():
         return spec.metadata["none"] or "none"
     return "none" if value is False else str(value)
 
@@ -396,6 +448,74 @@ def check_objective(fn: str, objective):
         return list(objective)
     raise TypeError(f"{fn}: `objective` must be a metric name (e.g. 'val_accuracy'), a "
                     f"keras_tuner.Objective or a list of them, received objective={objective!r}")
+
+
+def check_objectives(fn: str, objectives, algorithm: str) -> tuple:
+    """Validate a Pareto search's objectives: ``"NAME:DIR"`` strings or ``(name, dir)`` pairs.
+
+    Returns:
+        ``((name, direction), ...)``; ``()`` for none.
+
+    Raises:
+        ValueError: a malformed item, a direction other than min/max, a repeated name,
+            a derived objective first or maximised, several objectives for an
+            algorithm outside :data:`MULTI_OBJECTIVE_ALGORITHMS`.
+        TypeError: not a list of them.
+
+    Example:
+        >>> check_objectives("f", ["val_accuracy:max", "params:min"], "random")
+        (('val_accuracy', 'max'), ('params', 'min'))
+    """
+    if objectives is None:
+        return ()
+    if isinstance(objectives, str) or not isinstance(objectives, (list, tuple)):
+        raise TypeError(f"{fn}: `objectives` must be a list of 'NAME:DIR' strings (e.g. "
+                        f"['val_accuracy:max', 'params:min']), received objectives={objectives!r}")
+    resolved = []
+    for item in objectives:
+        if isinstance(item, str):
+            name, _, direction = item.rpartition(":")
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            name, direction = item
+        else:
+            name = direction = None
+        if not (isinstance(name, str) and name and direction in DIRECTIONS):
+            raise ValueError(f"{fn}: each objective must be NAME:DIR with DIR min or max "
+                             f"(e.g. 'val_accuracy:max', 'params:min'), received {item!r}")
+        if name in DERIVED_OBJECTIVES and direction != "min":
+            raise ValueError(f"{fn}: objective {name!r} is measured on the model and can only "
+                             f"be minimised, received {item!r}")
+        resolved.append((name, direction))
+    names = [name for name, _ in resolved]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{fn}: each objective once, received objectives={list(objectives)!r}")
+    if names and names[0] in DERIVED_OBJECTIVES:
+        raise ValueError(f"{fn}: the first objective (the primary, which early stopping "
+                         f"watches) must be a metric the model reports such as "
+                         f"'val_accuracy:max', received {objectives[0]!r}")
+    if len(resolved) > 1 and algorithm not in MULTI_OBJECTIVE_ALGORITHMS:
+        raise ValueError(f"{fn}: several objectives apply to algorithm "
+                         f"{' | '.join(MULTI_OBJECTIVE_ALGORITHMS)}, received "
+                         f"algorithm={algorithm!r}")
+    return tuple(resolved)
+
+
+def _check_tolerance(fn, value, objectives):
+    if value is None:
+        return DEFAULT_TOLERANCE if len(objectives) > 1 else None
+    if len(objectives) < 2:
+        raise ValueError(f"{fn}: `tolerance` applies to a search with several `objectives`, "
+                         f"received tolerance={value!r} with objectives={list(objectives)!r}")
+    return check_number(fn, "tolerance", value, low=0.0)
+
+
+def _check_min_epochs(fn, value, default, max_epochs):
+    """ASHA's ``min_epochs`` (an int >= 1, at most ``max_epochs``), or ``default``."""
+    value = _int_or_none(fn, "min_epochs", value, 1, default)
+    if value is not None and max_epochs is not None and value > max_epochs:
+        raise ValueError(f"{fn}: `min_epochs` must be at most max_epochs={max_epochs}, "
+                         f"received min_epochs={value}")
+    return value
 
 
 def objective_names(objective) -> list[str]:

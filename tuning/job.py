@@ -120,6 +120,8 @@ class Job:
         data, config = self.dataset, self.config
         direction = tuner.oracle.objective.direction if hasattr(
             tuner.oracle, "objective") else "min"
+        if config.objectives:  # early stopping watches the primary objective
+            direction = config.objectives[0][1]
         callbacks = [keras.callbacks.EarlyStopping(
             monitor=config.objective_name, patience=config.patience,
             mode="max" if direction == "max" else "min")]
@@ -127,6 +129,9 @@ class Job:
             from zoo.callbacks import tensorboard_callback
 
             callbacks.append(tensorboard_callback(config.tensorboard))
+        from tuning.oracles.derived import callbacks_for
+
+        callbacks += callbacks_for(config, data)  # params, flops, latency_ms objectives
         args, kwargs = fit_inputs(self.hypermodel, data, "train", seed=config.seed)
         try:
             tuner.search(*args, **kwargs, epochs=config.max_epochs, callbacks=callbacks,

@@ -12,6 +12,14 @@ Files written by :func:`write_report` into the job directory:
   for a failed search (an earlier run's is removed).
 * ``objective_by_trial.png``: the objective of each trial and the running best.
 * ``objective_vs_hparams.png``: the objective against each tuned hyperparameter.
+
+With several objectives (``objectives=``), also:
+
+* ``pareto.csv``: exactly the non-dominated trials (the Pareto front), one row
+  each: ``trial_id``, one column per objective, ``chosen`` (1 for the trial the
+  selection rule picked, :func:`tuning.oracles.multiobjective.choose`);
+* ``pareto.png``: every completed trial, the primary objective against the
+  second, with the front drawn over them and the chosen trial marked.
 """
 
 from __future__ import annotations
@@ -73,6 +81,7 @@ def build_report(result, *, algorithm, strategy, search_seconds, dataset, worker
         "best_score": result.top(1)[0]["score"] if result.top(1) else None,
         "test_metrics": result.test_metrics,
         "refit": getattr(result, "refit", None),
+        **({"pareto": result.pareto} if getattr(result, "pareto", None) else {}),
         "tuned_hyperparameters": tuned,
         "num_trials": len(result.trials),
         "trials": result.trials,
@@ -100,6 +109,47 @@ def write_trials_csv(trials, path) -> None:
         for t in trials:
             writer.writerow([t.get(k) for k in fields]
                             + [t["hyperparameters"].get(n) for n in names])
+
+
+def write_pareto_csv(pareto, path) -> None:
+    """Write the Pareto front of ``pareto`` (a ``SearchResult.pareto``) to ``path``.
+
+    One row per non-dominated trial: ``trial_id``, one column per objective,
+    ``chosen`` (1 for the final model's trial, else 0).
+    """
+    names = [name for name, _ in pareto["objectives"]]
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["trial_id", *names, "chosen"])
+        for row in pareto["trials"]:
+            if row["pareto"]:
+                writer.writerow([row["trial_id"], *(row[n] for n in names),
+                                 int(row["trial_id"] == pareto["chosen"])])
+
+
+def plot_pareto(pareto, path) -> None:
+    """Plot every trial's primary objective against its second, the front drawn over them."""
+    plt = pyplot()
+    (first, _), (second, direction) = pareto["objectives"][:2]
+    done = [r for r in pareto["trials"] if r[first] is not None]
+    front = sorted((r for r in done if r["pareto"]), key=lambda r: r[second],
+                   reverse=direction == "max")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot([r[second] for r in done], [r[first] for r in done], "o", color="0.6", alpha=0.7,
+            label="trial")
+    ax.step([r[second] for r in front], [r[first] for r in front], "-o", where="post",
+            color="C3", label="Pareto front")
+    chosen = [r for r in done if r["trial_id"] == pareto["chosen"]]
+    if chosen:
+        ax.plot([chosen[0][second]], [chosen[0][first]], "*", markersize=16, color="C2",
+                label=f"chosen (trial {pareto['chosen']})")
+    if second in ("params", "flops"):
+        ax.set_xscale("log")
+    ax.set_xlabel(second)
+    ax.set_ylabel(first)
+    ax.set_title(f"Pareto front: {first} against {second}")
+    ax.legend(loc="best", fontsize=8)
+    save_figure(fig, path)
 
 
 def plot_objective_by_trial(trials, objective, direction, path) -> None:
@@ -211,5 +261,10 @@ def write_report(result, directory, *, tuned=None) -> dict:
     plot_objective_by_trial(result.trials, result.objective, result.direction,
                             paths["by_trial"])
     plot_objective_vs_hparams(result.trials, result.objective, paths["vs_hparams"], names=tuned)
+    if getattr(result, "pareto", None):
+        paths["pareto"] = os.path.join(directory, "pareto.csv")
+        paths["pareto_plot"] = os.path.join(directory, "pareto.png")
+        write_pareto_csv(result.pareto, paths["pareto"])
+        plot_pareto(result.pareto, paths["pareto_plot"])
     logger.debug("report written to %s", directory)  # run_search says it (verbose)
     return paths

@@ -77,6 +77,9 @@ class SearchResult:
         tuner: The keras-tuner tuner.
         refit: How ``best_model`` was obtained: ``{"mode": "train+val" | "train" | False,
             "epochs": ..., "samples": ...}``.
+        pareto: With several objectives: ``{"objectives": [[name, direction], ...],
+            "tolerance": ..., "chosen": trial_id, "trials": [{"trial_id", one value
+            per objective, "pareto": bool}, ...]}``; ``{}`` otherwise.
     """
 
     best_hyperparameters: dict
@@ -89,6 +92,7 @@ class SearchResult:
     report: dict = field(default_factory=dict)
     tuner: object = None
     refit: dict = field(default_factory=dict)
+    pareto: dict = field(default_factory=dict)
 
     def top(self, n: int = 5) -> list:
         """The ``n`` best completed trials, best first."""
@@ -98,6 +102,7 @@ class SearchResult:
 
 def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_D.max_trials,
                max_epochs=_D.max_epochs, factor=_D.factor, objective=_D.objective,
+               objectives=_D.objectives, tolerance=_D.tolerance,
                directory=_D.directory, project_name=_D.project_name, seed=_D.seed,
                strategy=_D.strategy, overwrite=_D.overwrite, fixed=_D.fixed, ranges=_D.ranges,
                drop=_D.drop, data_options=_D.data_options, patience=_D.patience,
@@ -138,12 +143,26 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
             their batches, so ``batch_size`` is not tuned; without a test split the
             test metrics are empty). An image folder is streamed too, batched at
             each trial's tuned batch size, in bounded memory.
-        algorithm: ``"random"``, ``"bayesian"``, ``"hyperband"`` or ``"grid"``.
-        max_trials: Trials for random/Bayesian/grid (default 10); a cap for Hyperband.
+        algorithm: ``"random"``, ``"bayesian"``, ``"hyperband"``, ``"grid"`` or ``"asha"``
+            (asynchronous successive halving, :mod:`tuning.oracles.asha`; its
+            ``min_epochs`` and ``reduction_factor`` go in ``tuner_kwargs``).
+        max_trials: Trials for random/Bayesian/grid (default 10) and ASHA (default 50,
+            promotions included); a cap for Hyperband.
         max_epochs: Epochs per trial (random/Bayesian/grid; default 10) or
-            Hyperband's largest budget (default 27).
+            Hyperband's and ASHA's largest budget (default 27).
         factor: Hyperband's reduction factor (an int >= 2, default 3).
         objective: Metric to optimise, e.g. ``"val_loss"`` or ``"val_accuracy"``.
+        objectives: Several objectives instead (random, Bayesian, ASHA):
+            ``["val_accuracy:max", "params:min"]``, the first the primary (a metric
+            the model reports), the others metrics or ``params``, ``flops``,
+            ``latency_ms`` measured on each trial's model
+            (:mod:`tuning.oracles.derived`). Trials are scored by their objectives'
+            ranks (:mod:`tuning.oracles.multiobjective`); the report adds the
+            Pareto front (``pareto.csv``, ``pareto.png``).
+        tolerance: With several objectives, the final model is the Pareto trial best
+            in the second objective (then the next) among those within
+            ``tolerance`` of the best primary value (default 0.01); the refit
+            trains that trial's hyperparameters.
         directory: Job directory (created).
         project_name: keras-tuner project name inside ``directory``.
         seed: Seed of the data split, the search and the weights (0 is honoured).
@@ -211,7 +230,8 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
     fn = "run_search"
     config = SearchConfig(
         algorithm=algorithm, max_trials=max_trials, max_epochs=max_epochs, factor=factor,
-        objective=objective, directory=directory, project_name=project_name, seed=seed,
+        objective=objective, objectives=objectives, tolerance=tolerance, directory=directory,
+        project_name=project_name, seed=seed,
         strategy=strategy, overwrite=overwrite, fixed=fixed, ranges=ranges, drop=drop,
         data_options=data_options, patience=patience,
         executions_per_trial=executions_per_trial, tensorboard=tensorboard, workers=workers,
@@ -250,7 +270,7 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
             raise ValueError(f"{fn}: the worker processes read the data themselves: pass "
                              "the image folder's path as `data`, not a Dataset of streams")
     if config.role != "worker":
-        _check_objective_reported(fn, job.hypermodel, dataset, config.objective)
+        _check_objective_reported(fn, job.hypermodel, dataset, config)
 
     started = time.time()
     job.progress(_start_line(model, dataset, config))
@@ -332,7 +352,8 @@ def _quick_config(fn, config):
     trials = quick.cap(fn, "max_trials", config.budget, quick.MAX_TRIALS)
     if (epochs, trials) == (config.max_epochs, config.budget):
         return config
-    return dataclasses.replace(config, max_epochs=epochs, max_trials=trials, caller=fn)
+    low = {} if config.min_epochs is None else {"min_epochs": min(config.min_epochs, epochs)}
+    return dataclasses.replace(config, max_epochs=epochs, max_trials=trials, caller=fn, **low)
 
 
 def _tuner_settings(fn, tuner_kwargs) -> dict:
@@ -395,10 +416,13 @@ def _as_hypermodel(model, dataset, config):
     return model
 
 
-def _check_objective_reported(fn, hypermodel, dataset, objective):
-    """Build the default model once and check that it reports the objective."""
+def _check_objective_reported(fn, hypermodel, dataset, config):
+    """Build the default model once and check that it reports the objectives (those not
+    measured on the model: ``params``...)."""
     import keras
     import keras_tuner as kt
+
+    from tuning.config import DERIVED_OBJECTIVES
 
     hp = kt.HyperParameters()
     model = hypermodel.build(hp) if isinstance(hypermodel, kt.HyperModel) else hypermodel(hp)
@@ -409,7 +433,9 @@ def _check_objective_reported(fn, hypermodel, dataset, objective):
     logs = model.evaluate(x, y, return_dict=True, verbose=0)
     reported = sorted(set(logs) | {f"val_{k}" for k in logs})
     keras.backend.clear_session(free_memory=False)  # one small model: no full collection
-    for name in objective_names(objective):
+    names = objective_names(config.objective) + [
+        name for name, _ in config.objectives[1:] if name not in DERIVED_OBJECTIVES]
+    for name in names:
         if name not in reported:
             raise ValueError(f"{fn}: the model does not report objective {name!r}; it reports "
                              f"{', '.join(reported)} (use one of the val_* names)")
@@ -460,6 +486,8 @@ def _finish(fn, job, tuner, clock, search_seconds, started, *, warnings=(),
         fail(search_error)
     if best is None:
         fail(_no_completed_trial(rows, oracle))
+    if config.pareto:  # the selection rule picks the final model, not the rank score
+        best, result.pareto = _pareto_choice(job, oracle, best)
     best_model, refit_info = final_model(tuner, best, job)
     result.best_hyperparameters = jsonable(dict(best.hyperparameters.values))
     result.refit = refit_info
@@ -487,6 +515,21 @@ def _finish(fn, job, tuner, clock, search_seconds, started, *, warnings=(),
         written = ""
     job.progress(f"search done: {len(rows)} trials in {time.time() - started:.0f} s{written}")
     return result
+
+
+def _pareto_choice(job, oracle, best):
+    """The trial the selection rule of a Pareto search picks, and ``SearchResult.pareto``."""
+    from tuning.oracles.multiobjective import front_rows
+
+    config = job.config
+    front, chosen = front_rows(oracle, config.objectives, config.tolerance)
+    best = oracle.trials[chosen] if chosen is not None else best
+    job.progress(f"Pareto front: {sum(r['pareto'] for r in front)} of {len(front)} trials; "
+                 f"chosen trial {best.trial_id} (the front's best in "
+                 f"{', '.join(n for n, _ in config.objectives[1:])} within "
+                 f"{config.tolerance:g} of the best {config.objective_name})")
+    return best, {"objectives": [list(o) for o in config.objectives],
+                  "tolerance": config.tolerance, "chosen": best.trial_id, "trials": front}
 
 
 def _no_completed_trial(rows, oracle) -> str:

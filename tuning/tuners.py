@@ -1,4 +1,4 @@
-"""Build keras-tuner tuners (random, Bayesian, Hyperband, grid) with the zoo's fixes.
+"""Build keras-tuner tuners (random, Bayesian, Hyperband, grid, ASHA) with the zoo's fixes.
 
 :func:`make_tuner` is the one place that turns settings into a tuner: it takes
 the settings each algorithm accepts (:data:`tuning.config.ALGORITHM_SETTINGS`
@@ -7,7 +7,8 @@ default them, and builds the algorithm's class from :data:`TUNERS`. The classes
 are keras-tuner's with:
 
 * the cheaper per-trial clean-up of :mod:`tuning.cleanup`;
-* for Hyperband, the continuation of parent trials' models of :mod:`tuning.reuse`;
+* for Hyperband and ASHA, the continuation of parent trials' models of :mod:`tuning.reuse`;
+* with several ``objectives``, the rank scores of :mod:`tuning.oracles.multiobjective`;
 * workers that skip discovering the search space (:mod:`tuning._compat`).
 
 keras-tuner pitfalls handled here:
@@ -40,6 +41,8 @@ from tuning.config import (
     not_applicable,
     unknown_setting,
 )
+from tuning.oracles.asha import ASHAOracle
+from tuning.oracles.multiobjective import keras_tuner_objective, use_objectives
 from tuning.reuse import HyperbandReuse
 
 logger = logging.getLogger("tuning.tuners")
@@ -140,11 +143,29 @@ class ZooGridSearch(CheckedSearch, KerasDistribution, TrialCleanup, TunerInterna
     """``keras_tuner.GridSearch`` with the zoo's per-trial clean-up."""
 
 
+class ZooASHA(HyperbandReuse, TrialCleanup, TunerInternals, kt.Hyperband):
+    """Asynchronous successive halving: keras-tuner's Hyperband tuner (it trains a trial
+    from ``tuner/initial_epoch`` to ``tuner/epochs``, continuing the parent trial's
+    model) driven by :class:`tuning.oracles.asha.ASHAOracle` instead of Hyperband's."""
+
+    def __init__(self, hypermodel=None, objective=None, max_trials=50, min_epochs=1,
+                 max_epochs=27, reduction_factor=3, seed=None, hyperparameters=None,
+                 tune_new_entries=True, allow_new_entries=True, max_retries_per_trial=0,
+                 max_consecutive_failed_trials=3, **kwargs):
+        oracle = ASHAOracle(
+            objective=objective, max_trials=max_trials, min_epochs=min_epochs,
+            max_epochs=max_epochs, reduction_factor=reduction_factor, seed=seed,
+            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries, max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials)
+        kt.Tuner.__init__(self, oracle=oracle, hypermodel=hypermodel, **kwargs)
+
+
 #: algorithm -> the zoo's tuner class. Its constructor takes the common settings and
 #: the algorithm's own, except Hyperband's ``max_trials`` (a cap) and ``reuse_models``,
 #: which :func:`tuner_from_config` applies to the built tuner.
 TUNERS = {"random": ZooRandomSearch, "bayesian": ZooBayesianOptimization,
-          "hyperband": ZooHyperband, "grid": ZooGridSearch}
+          "hyperband": ZooHyperband, "grid": ZooGridSearch, "asha": ZooASHA}
 _APPLIED_AFTER = {"hyperband": ("max_trials", "reuse_models")}
 
 
@@ -271,12 +292,17 @@ def tuner_from_config(config: SearchConfig, hypermodel, *, overwrite: bool | Non
     common = {name: getattr(config, name) for name in COMMON_ARGUMENTS if name != "strategy"}
     common.update(seed=oracle_seed(config.seed),
                   overwrite=config.overwrite if overwrite is None else overwrite)
+    if config.objectives:
+        common["objective"] = keras_tuner_objective(config.objectives)
     tuner = _quiet(TUNERS[config.algorithm], hypermodel=hypermodel, distribution_strategy=dist,
                    **own, **common)
+    if config.pareto and isinstance(tuner.oracle, kt.Oracle):  # a worker's is the chief's
+        use_objectives(tuner.oracle, config.objectives)
+    if config.algorithm in ("hyperband", "asha"):
+        tuner.zoo_reuse_models = config.reuse_models is not False
     if config.algorithm == "hyperband":
         if config.max_trials is not None:
             cap_trials(tuner.oracle, config.max_trials)  # create_trial stops at it
-        tuner.zoo_reuse_models = config.reuse_models
     tuner.zoo_strategy = resolved
     tuner.zoo_algorithm = config.algorithm
     return tuner

@@ -147,16 +147,33 @@ def test_the_oracle_service_starts_and_stops(tuner):
         server.stop(grace=None)
 
 
+def test_random_values_are_new_and_hyperbands_hash_ignores_the_epoch_budget(tmp_path):
+    from keras_tuner.src.tuners.hyperband import HyperbandOracle
+
+    oracle = HyperbandOracle(objective="val_loss", max_epochs=9, seed=1)
+    oracle.hyperparameters.Choice("units", [2, 3])
+    values = _compat.random_values(oracle)
+    assert values is not None and values["units"] in (2, 3), _broken(
+        "Oracle._random_values", f"returned {values!r}")
+    budget = {"tuner/epochs": 3, "tuner/initial_epoch": 1, "tuner/bracket": 0, "tuner/round": 1}
+    assert oracle._compute_values_hash({**values, **budget}) == oracle._compute_values_hash(
+        values), _broken("HyperbandOracle._compute_values_hash", "now counts the epoch budget")
+    oracle._tried_so_far.update(oracle._compute_values_hash({"units": u}) for u in (2, 3))
+    assert _compat.random_values(oracle) is None, _broken(
+        "Oracle._random_values", "no longer returns None once the space is exhausted")
+
+
 def test_no_other_module_touches_keras_tuner_internals():
     private = re.compile(r"keras_tuner\.src|\._try_build|\._build_hypermodel|_get_checkpoint_fname|"
                          r"_populate_initial_space|_is_worker|_retry_queue|ongoing_trials|"
                          r"tuner_ids|end_order|stop_triggered|exit_chief|OracleServicer|"
-                         r"maybe_compute_model_size|_flatten_layers")
-    for path in sorted((ROOT / "tuning").glob("*.py")):
+                         r"maybe_compute_model_size|_flatten_layers|_random_values|"
+                         r"_compute_values_hash")
+    for path in sorted((ROOT / "tuning").rglob("*.py")):
         if path.name == "_compat.py":
             continue
         found = sorted(set(private.findall(path.read_text())))
-        assert not found, f"tuning/{path.name} reaches into {found}: go through tuning/_compat.py"
+        assert not found, f"{path.relative_to(ROOT)} reaches into {found}: go through tuning/_compat.py"
 
 
 @pytest.mark.parametrize("algorithm", ["random", "bayesian", "hyperband", "grid"])
