@@ -326,13 +326,20 @@ def _start_line(model, dataset, config) -> str:
     budget = "the whole grid" if config.budget is None else f"{config.budget} trials"
     workers = f", {config.workers} local workers" if config.workers else ""
     return (f"{config.algorithm} search of {name} on {dataset.summary()}: {budget} of up to "
-            f"{config.max_epochs} epochs, objective {config.objective_name}{workers}; job "
+            f"{config.max_epochs} epochs, {_objective_text(config)}{workers}; job "
             f"directory {config.directory}")
+
+
+def _objective_text(config) -> str:
+    if config.pareto:
+        return "objectives " + ", ".join(f"{n}:{d}" for n, d in config.objectives)
+    return f"objective {config.objective_name}"
 
 
 def _trial_reporter(job, progress):
     """``f(row)`` for the trial clock: the trial's progress line, then the user's ``progress``."""
-    objective = job.config.objective_name
+    # With several objectives a trial's score is its rank score (tuning.oracles.multiobjective).
+    objective = "rank_score" if job.config.pareto else job.config.objective_name
 
     def report(row):
         job.progress(format_trial(row, objective))

@@ -148,7 +148,7 @@ def test_the_oracle_service_starts_and_stops(tuner):
 
 
 def test_random_values_are_new_and_hyperbands_hash_ignores_the_epoch_budget(tmp_path):
-    from keras_tuner.src.tuners.hyperband import HyperbandOracle
+    from keras_tuner.oracles import HyperbandOracle
 
     oracle = HyperbandOracle(objective="val_loss", max_epochs=9, seed=1)
     oracle.hyperparameters.Choice("units", [2, 3])

@@ -26,7 +26,7 @@ With several objectives a rung is ranked by
 
 from __future__ import annotations
 
-from keras_tuner.tuners import HyperbandOracle
+from keras_tuner.oracles import HyperbandOracle
 
 from tuning import _compat
 from tuning.oracles.multiobjective import ParetoScoring, objective_vector, rank_scores

@@ -135,7 +135,8 @@ def choose(points, directions, tolerance: float) -> int | None:
     sign = [1 if d == MIN else -1 for d in directions]
     primary = [points[i][0] for i in front]
     best = min(primary) if directions[0] == MIN else max(primary)
-    near = [i for i in front if abs(points[i][0] - best) <= tolerance]
+    # 1e-9: 0.95 - 0.945 is 0.0050000000000000044 in floats, and is within 0.005.
+    near = [i for i in front if abs(points[i][0] - best) <= tolerance + 1e-9]
     return min(near, key=lambda i: (
         *(s * v for s, v in zip(sign[1:], points[i][1:], strict=True)), sign[0] * points[i][0], i))
 
@@ -182,7 +183,8 @@ class ParetoScoring:
     zoo_objectives = ()
 
     def score_trial(self, trial):
-        super().score_trial(trial)
+        if len(self.zoo_objectives) < 2 or trial.metrics.exists(self.objective.name):
+            super().score_trial(trial)  # the best step (keras-tuner's sum of the objectives)
         if len(self.zoo_objectives) > 1:
             trial.score = 1.0  # until the rescore below places it among the others
             self.zoo_rescore()
