@@ -23,6 +23,8 @@ Rows:
        (``bench.cli_startup``)
     8. memory of a search over a 20,000-image folder vs a 5,000-image one
        (``bench.image_folder_memory``)
+    9. time to 99% validation accuracy on the digits CNN, ASHA vs Hyperband, 1 and 2
+       workers (``bench.asha_vs_hyperband``)
 
 ``--accelerator`` also runs ``bench.accelerator`` (images/s in float32 vs mixed
 precision + XLA; meant for a GPU/TPU host).
@@ -58,6 +60,7 @@ ROWS = {
     6: ("bench.memory", "Memory: 30-trial vs 5-trial search"),
     7: ("bench.cli_startup", "Command line: answers without a backend (wall time)"),
     8: ("bench.image_folder_memory", "Memory: image-folder search vs folder size"),
+    9: ("bench.asha_vs_hyperband", "ASHA vs Hyperband: time to 99% val accuracy (digits CNN)"),
 }
 ACCELERATOR = ("bench.accelerator", "Accelerator: float32 vs mixed precision + XLA")
 

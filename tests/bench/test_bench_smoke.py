@@ -118,6 +118,22 @@ def test_image_folder_memory_searches_two_generated_folders_in_fresh_processes(t
     assert large["peak_rss_mib"] > 100  # the backend is loaded
 
 
+@pytest.mark.slow
+def test_asha_vs_hyperband_times_both_to_the_target():
+    from bench import asha_vs_hyperband
+
+    row = asha_vs_hyperband.run(smoke=True)
+    (result,) = row["results"]
+    assert row["row"] == 9 and result["name"].startswith("1 worker: time to 99%")
+    details = result["details"]
+    assert len(details["asha_seconds"]) == len(details["hyperband_seconds"]) == 1
+    for key in ("asha_total_seconds", "hyperband_total_seconds"):
+        assert 0 < details[key][0] < 600
+    for key in ("asha_seconds", "hyperband_seconds"):  # reached within the search, or never
+        got = details[key][0]
+        assert got is None or 0 < got <= details[key.replace("_seconds", "_total_seconds")][0]
+
+
 def test_accelerator_names_its_device(capsys):
     from bench import accelerator
 
