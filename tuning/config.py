@@ -254,13 +254,8 @@ class SearchConfig:
             fn, "num_initial_points", self.num_initial_points, 1, own.get("num_initial_points")))
         self._set("alpha", _positive_or_none(fn, "alpha", self.alpha, own.get("alpha")))
         self._set("beta", _positive_or_none(fn, "beta", self.beta, own.get("beta")))
-        self._set("objective", check_objective(fn, self.objective))
         self._set("objectives", check_objectives(fn, self.objectives, self.algorithm))
-        if self.objectives:
-            if self.objective not in (_field("objective").default, self.objectives[0][0]):
-                raise ValueError(f"{fn}: give either `objective` or `objectives`, not both "
-                                 f"(received objective={self.objective!r})")
-            self._set("objective", self.objectives[0][0])
+        self._set("objective", _primary_objective(fn, self.objective, self.objectives))
         self._set("tolerance", _check_tolerance(fn, self.tolerance, self.objectives))
         self._set("patience", check_positive_int(fn, "patience", self.patience))
         self._set("executions_per_trial", check_positive_int(fn, "executions_per_trial",
@@ -498,6 +493,17 @@ def check_objectives(fn: str, objectives, algorithm: str) -> tuple:
                          f"{' | '.join(MULTI_OBJECTIVE_ALGORITHMS)}, received "
                          f"algorithm={algorithm!r}")
     return tuple(resolved)
+
+
+def _primary_objective(fn, objective, objectives):
+    """``objective`` checked; with ``objectives``, the primary's name (``objective`` unset)."""
+    objective = check_objective(fn, objective)
+    if not objectives:
+        return objective
+    if objective not in (_field("objective").default, objectives[0][0]):
+        raise ValueError(f"{fn}: give either `objective` or `objectives`, not both "
+                         f"(received objective={objective!r})")
+    return objectives[0][0]
 
 
 def _check_tolerance(fn, value, objectives):

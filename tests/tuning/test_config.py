@@ -91,6 +91,30 @@ def test_every_setting_is_checked_and_defaulted_on_exactly_one_line():
     ({"workers": 2, "strategy": object()}, TypeError, "`strategy` must be one of"),
     ({"oracle": "host:port"}, ValueError, "oracle address 'host:port': the port must be an int"),
     ({"hyperparameters": {"units": 8}}, TypeError, "`hyperparameters` must be a keras_tuner"),
+    ({"objectives": "val_accuracy:max"}, TypeError, "`objectives` must be a list of 'NAME:DIR'"),
+    ({"objectives": ["val_accuracy:up"]}, ValueError,
+     "each objective must be NAME:DIR with DIR min or max .*received 'val_accuracy:up'"),
+    ({"objectives": ["val_accuracy"]}, ValueError, "each objective must be NAME:DIR"),
+    ({"objectives": [("val_loss", "min", 1)]}, ValueError, "each objective must be NAME:DIR"),
+    ({"objectives": ["val_accuracy:max", "params:max"]}, ValueError,
+     "'params' is measured on the model and can only be minimised"),
+    ({"objectives": ["flops:min", "val_accuracy:max"]}, ValueError,
+     "the first objective .* must be a metric the model reports"),
+    ({"objectives": ["val_loss:min", "val_loss:min"]}, ValueError, "each objective once"),
+    ({"algorithm": "hyperband", "objectives": ["val_loss:min", "params:min"]}, ValueError,
+     "several objectives apply to algorithm random | bayesian | asha"),
+    ({"objective": "val_accuracy", "objectives": ["val_loss:min"]}, ValueError,
+     "give either `objective` or `objectives`"),
+    ({"tolerance": 0.1}, ValueError, "`tolerance` applies to a search with several"),
+    ({"algorithm": "random", "objectives": ["val_loss:min", "params:min"], "tolerance": -1},
+     ValueError, r"`tolerance` must be a number in \[0.0, inf\]"),
+    ({"algorithm": "asha", "min_epochs": 0}, ValueError, "`min_epochs` must be"),
+    ({"algorithm": "asha", "max_epochs": 3, "min_epochs": 4}, ValueError,
+     "`min_epochs` must be at most max_epochs=3, received min_epochs=4"),
+    ({"algorithm": "asha", "reduction_factor": 1}, ValueError,
+     "`reduction_factor` must be an int >= 2, received reduction_factor=1"),
+    ({"algorithm": "hyperband", "min_epochs": 2}, ValueError,
+     "`min_epochs` does not apply to algorithm='hyperband'.*a setting of asha"),
 ])
 def test_bad_settings_are_refused_naming_the_setting(kwargs, error, match):
     with pytest.raises(error, match=match):
@@ -212,6 +236,19 @@ def test_tuner_kwargs_hold_only_the_other_tuner_settings(tmp_path):
                    tuner_kwargs={"max_trials": 3})
     with pytest.raises(TypeError, match="unexpected argument 'alpah'.*Did you mean 'alpha'"):
         run_search("cnn", "digits", "bayesian", directory=tmp_path, tuner_kwargs={"alpah": 1})
+
+
+def test_asha_and_pareto_settings_are_resolved_in_the_config():
+    config = SearchConfig(algorithm="asha")
+    assert (config.min_epochs, config.max_epochs, config.reduction_factor) == (1, 27, 3)
+    assert config.max_trials == config.budget == 50 and config.objectives == ()
+    pareto = SearchConfig(algorithm="bayesian", objectives=["val_accuracy:max",
+                                                            ("latency_ms", "min")])
+    assert pareto.objectives == (("val_accuracy", "max"), ("latency_ms", "min"))
+    assert pareto.objective == pareto.objective_name == "val_accuracy"
+    assert pareto.pareto and pareto.tolerance == config_module.DEFAULT_TOLERANCE
+    one = SearchConfig(objectives=["val_accuracy:max"])  # one objective, its direction given
+    assert not one.pareto and one.tolerance is None and one.objective == "val_accuracy"
 
 
 def test_every_algorithm_has_a_tuner_class():
