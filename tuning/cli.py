@@ -126,15 +126,24 @@ def settings(args: argparse.Namespace) -> dict:
         values[name] = dict(values[name]) if values[name] else None
     values["drop"] = tuple(values["drop"] or ())
     values["refit"] = False if values["refit"] == "none" else values["refit"]
-    # run_search takes the algorithms' rarer settings in tuner_kwargs.
-    extra = {name: values.pop(name) for name in ("min_epochs", "reduction_factor")}
-    values["tuner_kwargs"] = {k: v for k, v in extra.items() if v is not None} or None
     objectives = values.pop("objectives") or []
     if len(objectives) == 1 and ":" not in objectives[0]:
         values["objective"] = objectives[0]  # one metric, its direction inferred
     elif objectives:
         values["objectives"] = objectives  # NAME:DIR, checked by SearchConfig
     values["data_options"] = data_flag_options(args, values["data_options"]) or None
+    return values
+
+
+#: Settings run_search takes in ``tuner_kwargs`` rather than as its own arguments.
+TUNER_KWARGS = ("min_epochs", "reduction_factor")
+
+
+def search_arguments(args: argparse.Namespace) -> dict:
+    """``run_search``'s keyword arguments of parsed ``zoo tune`` arguments."""
+    values = settings(args)
+    extra = {name: values.pop(name) for name in TUNER_KWARGS}
+    values["tuner_kwargs"] = {k: v for k, v in extra.items() if v is not None} or None
     return values
 
 
@@ -156,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.time()
     try:
         result = run_search(args.model, args.data, verbose=0 if args.quiet else 1,
-                            **settings(args))
+                            **search_arguments(args))
     except distributed.OracleUnreachableError as exc:
         raise ValueError(str(exc)) from None
     if result is None:  # a worker: the chief writes the report

@@ -107,7 +107,8 @@ def test_help_shows_the_defaults_the_code_uses():
         default, shown = parser.get_default(name), _default_shown(text, flag)
         if kwargs.get("action") in ("append", "store_true"):
             assert not default and not declared[name], name  # nothing given: the config's
-            assert shown is None, name
+            # --objective (repeatable) shows the objective's default: one metric, val_loss.
+            assert shown == (declared["objective"] if name == "objectives" else None), name
             continue
         assert default == ("none" if declared[name] is False else declared[name]), name
         assert shown, f"{flag} shows no default"
@@ -120,7 +121,8 @@ def test_help_shows_the_defaults_the_code_uses():
                 assert ("none" if used is False else str(used)) in shown, (flag, algorithm)
                 checked += 1
     assert checked >= 25
-    assert _default_shown(text, "--max-epochs") == "10 for random, bayesian, grid; 27 for hyperband"
+    assert _default_shown(text, "--max-epochs") == (
+        "10 for random, bayesian, grid; 27 for hyperband, asha")
     assert _default_shown(text, "--data") == "digits"
 
 

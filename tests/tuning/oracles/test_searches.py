@@ -104,10 +104,11 @@ def test_zoo_tune_reads_repeated_objectives_and_refuses_a_bad_direction(capsys):
     args = parser.parse_args(["cnn", "--algorithm", "asha", "--objective", "val_accuracy:max",
                               "--objective", "params:min", "--tolerance", "0.02",
                               "--min-epochs", "2", "--reduction-factor", "4"])
-    settings = cli.settings(args)
+    settings = cli.search_arguments(args)
     assert settings["objectives"] == ["val_accuracy:max", "params:min"]
     assert "objective" not in settings and settings["tolerance"] == 0.02
     assert settings["tuner_kwargs"] == {"min_epochs": 2, "reduction_factor": 4}
+    assert "min_epochs" not in settings
     single = cli.settings(parser.parse_args(["cnn", "--objective", "val_accuracy"]))
     assert single["objective"] == "val_accuracy" and "objectives" not in single
     from zoo.cli import main
