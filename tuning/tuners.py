@@ -49,7 +49,7 @@ logger = logging.getLogger("tuning.tuners")
 
 #: The settings every tuner takes, whatever the algorithm; each algorithm also takes
 #: its own (tuning.config.ALGORITHM_SETTINGS).
-COMMON_ARGUMENTS = ("objective", "executions_per_trial", "directory", "project_name",
+COMMON_ARGUMENTS = ("objective", "objectives", "executions_per_trial", "directory", "project_name",
                     "overwrite", "seed", "strategy", "max_retries_per_trial",
                     "max_consecutive_failed_trials", "hyperparameters", "tune_new_entries",
                     "allow_new_entries", "max_model_size")
@@ -221,11 +221,12 @@ def make_tuner(algorithm, hypermodel, **settings):
     caps the number of trials.
 
     Args:
-        algorithm: ``"random"``, ``"bayesian"``, ``"hyperband"`` or ``"grid"``.
+        algorithm: ``"random"``, ``"bayesian"``, ``"hyperband"``, ``"grid"`` or ``"asha"``.
         hypermodel: A ``keras_tuner.HyperModel`` (e.g. :class:`tuning.HyperCNN`) or
             a plain ``build(hp) -> keras.Model`` function.
         **settings: :class:`tuning.config.SearchConfig` settings that tuners take:
-            ``objective``, ``max_trials``, ``executions_per_trial``, ``directory``,
+            ``objective`` (or several ``objectives``: random, Bayesian, ASHA),
+            ``max_trials``, ``executions_per_trial``, ``directory``,
             ``project_name``, ``overwrite``, ``seed`` (0 is honoured, see
             :func:`oracle_seed`), ``strategy`` (each trial runs under it),
             ``max_retries_per_trial``, ``max_consecutive_failed_trials``,
@@ -233,7 +234,8 @@ def make_tuner(algorithm, hypermodel, **settings):
             ``max_model_size``; Hyperband's ``max_epochs``, ``factor``,
             ``hyperband_iterations``, ``reuse_models`` (continue a parent trial's
             compiled model in memory instead of rebuilding it, see
-            :mod:`tuning.reuse`); Bayesian ``num_initial_points``, ``alpha``, ``beta``.
+            :mod:`tuning.reuse`); Bayesian ``num_initial_points``, ``alpha``, ``beta``;
+            ASHA's ``max_epochs``, ``min_epochs``, ``reduction_factor``.
 
     Returns:
         A ``keras_tuner.Tuner`` subclass instance (``tuner.zoo_strategy`` holds the
@@ -289,7 +291,8 @@ def tuner_from_config(config: SearchConfig, hypermodel, *, overwrite: bool | Non
     after = _APPLIED_AFTER.get(config.algorithm, ())
     own = {name: getattr(config, name) for name in ALGORITHM_SETTINGS[config.algorithm]
            if name not in after}
-    common = {name: getattr(config, name) for name in COMMON_ARGUMENTS if name != "strategy"}
+    common = {name: getattr(config, name) for name in COMMON_ARGUMENTS
+              if name not in ("strategy", "objectives")}
     common.update(seed=oracle_seed(config.seed),
                   overwrite=config.overwrite if overwrite is None else overwrite)
     if config.objectives:

@@ -110,14 +110,9 @@ def test_the_search_stops_at_max_trials(tmp_path):
 
 
 def test_asha_ranks_a_rung_by_the_objectives_ranks(tmp_path):
-    from tuning.oracles.multiobjective import keras_tuner_objective, use_objectives
-
-    objectives = (("val_accuracy", "max"), ("params", "min"))
-    tuner = make_tuner("asha", _build, objective=keras_tuner_objective(objectives),
-                       max_trials=12, max_epochs=4, min_epochs=1, reduction_factor=2,
-                       directory=tmp_path / "multi", seed=0)
-    use_objectives(tuner.oracle, objectives)
-    oracle = tuner.oracle
+    oracle = make_tuner("asha", _build, objectives=["val_accuracy:max", "params:min"],
+                        max_trials=12, max_epochs=4, min_epochs=1, reduction_factor=2,
+                        directory=tmp_path, seed=0).oracle
     a, b = oracle.create_trial("w0"), oracle.create_trial("w1")
     for trial, (acc, params) in ((a, (0.9, 900.0)), (b, (0.9, 100.0))):
         oracle.update_trial(trial.trial_id, {"val_accuracy": acc, "params": params})

@@ -112,3 +112,28 @@ def test_pareto_png_is_written(tmp_path):
     plot_pareto(pareto, tmp_path / "pareto.png")
     data = (tmp_path / "pareto.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+
+
+def test_bayesian_optimisation_fits_its_model_to_the_rank_scores(tmp_path):
+    import keras
+
+    from tuning import make_tuner
+
+    def build(hp):
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(hp.Int("units", 1, 64))])
+        model.compile("adam", "mse")
+        return model
+
+    oracle = make_tuner("bayesian", build, objectives=["val_accuracy:max", "params:min"],
+                        max_trials=6, num_initial_points=2, directory=tmp_path, seed=0).oracle
+    points = [(0.90, 300.0), (0.95, 900.0), (0.80, 900.0)]
+    for acc, params in points:
+        trial = oracle.create_trial("w0")
+        oracle.update_trial(trial.trial_id, {"val_accuracy": acc, "params": params})
+        trial.status = "COMPLETED"
+        oracle.end_trial(trial)
+    scores = [oracle.trials[t].score for t in sorted(oracle.trials)]
+    assert scores == pytest.approx(rank_scores(points, MAX_MIN))
+    assert oracle.get_best_trials(1)[0].trial_id == sorted(oracle.trials)[0]  # (0.9, 300)
+    proposed = oracle.create_trial("w0")  # past the initial points: the Gaussian process
+    assert str(proposed.status) == "RUNNING" and 1 <= proposed.hyperparameters["units"] <= 64
