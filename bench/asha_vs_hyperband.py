@@ -25,6 +25,7 @@ import contextlib
 import math
 import os
 import statistics
+import sys
 import tempfile
 import time
 
@@ -117,13 +118,16 @@ def run(quick: bool = False, *, smoke: bool = False) -> dict:
     totals = {}
     try:
         with tempfile.TemporaryDirectory(prefix="zoo_bench_asha_") as tmp:
-            for workers in worker_counts:
-                for seed in range(seeds):
-                    for algorithm in ("hyperband", "asha"):  # interleaved, same seed
+            for seed in range(seeds):  # interleaved: each seed on every side in turn
+                for workers in worker_counts:
+                    for algorithm in ("hyperband", "asha"):
                         got, total = time_to_target(algorithm, workers, seed, dataset=dataset,
                                                     directory=tmp, trials=trials)
                         times.setdefault((algorithm, workers), []).append(got)
                         totals.setdefault((algorithm, workers), []).append(total)
+                        print(f"bench row 9: {algorithm}, {workers} worker(s), seed {seed}: "
+                              f"99% after {got} s, search {total:.1f} s", file=sys.stderr,
+                              flush=True)
     finally:
         MAX_EPOCHS = saved
     results = []
@@ -168,8 +172,6 @@ def _fmt(seconds):
 
 
 if __name__ == "__main__":  # pragma: no cover
-    import sys
-
     from bench.__main__ import print_rows
 
     print_rows([run(quick="--quick" in sys.argv)])
