@@ -130,6 +130,20 @@ def run(quick: bool = False, *, smoke: bool = False) -> dict:
                               flush=True)
     finally:
         MAX_EPOCHS = saved
+    return row(times, totals, seeds=seeds, trials=trials,
+               max_epochs=2 if smoke else MAX_EPOCHS)
+
+
+def row(times, totals, *, seeds, trials, max_epochs=MAX_EPOCHS) -> dict:
+    """The row from the measurements: ``{(algorithm, workers): [seconds or None per seed]}``
+    to 99% and for the whole search.
+
+    Example:
+        >>> row({("hyperband", 1): [30.0], ("asha", 1): [20.0]},
+        ...     {("hyperband", 1): [31.0], ("asha", 1): [21.0]}, seeds=1, trials=70)["row"]
+        9
+    """
+    worker_counts = sorted({workers for _, workers in times})
     results = []
     for workers in worker_counts:
         hb, asha = times[("hyperband", workers)], times[("asha", workers)]
@@ -161,7 +175,7 @@ def run(quick: bool = False, *, smoke: bool = False) -> dict:
     return {"row": 9, "title": TITLE, "results": results,
             "notes": [f"{seeds} seed(s) per algorithm and worker count (seeds 0-{seeds - 1}: "
                       f"the search's and the weights'; the data split of seed 0), "
-                      f"max_epochs={MAX_EPOCHS if not smoke else 2}, reduction factor {ETA}, "
+                      f"max_epochs={max_epochs}, reduction factor {ETA}, "
                       f"{trials} trials each; the time counts from the run_search call (data, "
                       "start-up of the worker processes included) to the end of the first "
                       "trial at >= 99% validation accuracy (270 validation images)"]}
