@@ -176,7 +176,7 @@ def test_no_other_module_touches_keras_tuner_internals():
         assert not found, f"{path.relative_to(ROOT)} reaches into {found}: go through tuning/_compat.py"
 
 
-@pytest.mark.parametrize("algorithm", ["random", "bayesian", "hyperband", "grid"])
+@pytest.mark.parametrize("algorithm", ["random", "bayesian", "hyperband", "grid", "asha"])
 def test_the_saved_oracle_state_holds_the_keys_read_back(tmp_path, algorithm):
     import json
 
@@ -185,7 +185,7 @@ def test_the_saved_oracle_state_holds_the_keys_read_back(tmp_path, algorithm):
         model.compile("adam", "mse")
         return model
 
-    settings = {"max_epochs": 2} if algorithm == "hyperband" else {"max_trials": 2}
+    settings = {"max_epochs": 2} if algorithm in ("hyperband", "asha") else {"max_trials": 2}
     tuner = make_tuner(algorithm, build, directory=tmp_path, seed=0, **settings)
     trial = tuner.oracle.create_trial("tuner0")
     tuner.oracle.save()
