@@ -30,7 +30,6 @@ from tuning.config import (
     setting_help,
 )
 from zoo.commands._options import add_data_flags, data_flag_options
-from zoo.errors import JobFailedError
 from zoo.io import parse_key_value, parse_range
 
 HELP = ("tune a model's hyperparameters with keras-tuner (random, Bayesian, Hyperband, grid, "
@@ -198,14 +197,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv=None) -> int:
-    """Run ``zoo tune`` standalone (``python -m tuning.cli ...``)."""
-    parser = argparse.ArgumentParser(prog="zoo tune", description=HELP)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except (ValueError, TypeError, FileNotFoundError, JobFailedError) as exc:
-        parser.exit(1 if isinstance(exc, JobFailedError) else 2, f"zoo: error: {exc}\n")
+    """Run ``zoo tune`` standalone: ``python -m tuning.cli ARGS`` is ``zoo tune ARGS``.
+
+    It goes through :func:`zoo.cli.main`, so the global options, the logging set-up
+    and the one-line errors with their exit statuses are the same.
+    """
+    import sys
+
+    from zoo.cli import main as zoo_main
+
+    return zoo_main(["tune", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -161,6 +161,22 @@ def _zoo(*args, cwd=None, timeout=600):
                           text=True, timeout=timeout, cwd=cwd, env=user_env())
 
 
+def test_python_m_tuning_cli_is_zoo_tune(tmp_path):
+    """``python -m tuning.cli`` used to crash on ``args.quiet``; it is ``zoo tune`` now."""
+    import subprocess
+    import sys
+
+    from tests.zoo.test_cli import user_env
+
+    proc = subprocess.run([sys.executable, "-m", "tuning.cli", "fnn", "--data", "nosuch",
+                           "--out", str(tmp_path / "t")], capture_output=True, text=True,
+                          timeout=120, env=user_env())
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
+    assert proc.stderr.startswith("zoo: error:") and "'nosuch'" in proc.stderr
+    assert not (tmp_path / "t").exists()
+
+
 @pytest.mark.slow
 def test_a_two_worker_search_prints_no_chatter_and_one_line_per_trial(tmp_path):
     from tests.zoo.test_cli import chatter
