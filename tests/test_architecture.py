@@ -39,7 +39,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("zoo", "tuning")
 #: The command-line layer: it may import the library and reach ``tuning`` lazily.
-CLI_LAYER = ("zoo.cli", "zoo.commands", "zoo.demo", "tuning.cli")
+CLI_LAYER = ("zoo.cli", "zoo.commands", "zoo.demo", "tuning.cli", "tuning.__main__")
 #: The one circle allowed: the registry loads the families, which register into it.
 REGISTRY_EDGE = ("zoo.registry", "zoo.models")
 

@@ -196,18 +196,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv=None) -> int:
-    """Run ``zoo tune`` standalone: ``python -m tuning.cli ARGS`` is ``zoo tune ARGS``.
-
-    It goes through :func:`zoo.cli.main`, so the global options, the logging set-up
-    and the one-line errors with their exit statuses are the same.
-    """
-    import sys
-
-    from zoo.cli import main as zoo_main
-
-    return zoo_main(["tune", *(sys.argv[1:] if argv is None else argv)])
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # ``python -m tuning.cli ARGS`` runs this file as __main__ (not as tuning.cli), so
+    # handing over to ``python -m tuning`` (which is ``zoo tune ARGS``) imports no circle.
+    import runpy
+
+    runpy.run_module("tuning", run_name="__main__", alter_sys=True)

@@ -161,14 +161,15 @@ def _zoo(*args, cwd=None, timeout=600):
                           text=True, timeout=timeout, cwd=cwd, env=user_env())
 
 
-def test_python_m_tuning_cli_is_zoo_tune(tmp_path):
-    """``python -m tuning.cli`` used to crash on ``args.quiet``; it is ``zoo tune`` now."""
+@pytest.mark.parametrize("module", ["tuning", "tuning.cli"])
+def test_python_m_tuning_is_zoo_tune(tmp_path, module):
+    """``python -m tuning.cli`` used to crash on ``args.quiet``; both are ``zoo tune`` now."""
     import subprocess
     import sys
 
     from tests.zoo.test_cli import user_env
 
-    proc = subprocess.run([sys.executable, "-m", "tuning.cli", "fnn", "--data", "nosuch",
+    proc = subprocess.run([sys.executable, "-m", module, "fnn", "--data", "nosuch",
                            "--out", str(tmp_path / "t")], capture_output=True, text=True,
                           timeout=120, env=user_env())
     assert proc.returncode == 2
