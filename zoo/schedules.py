@@ -184,7 +184,9 @@ class CyclicalLearningRate(_Schedule):
 def _anneal(kind, start, end, pct):
     if kind == "cos":
         return end + (start - end) / 2.0 * (ops.cos(math.pi * pct) + 1.0)
-    return start + (end - start) * pct
+    # Not `start + (end - start) * pct`: in float32 that misses `end` at pct=1 (cancellation,
+    # 4.0047e-08 for 4e-08); this form is exact at both ends.
+    return start * (1.0 - pct) + end * pct
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -202,8 +204,9 @@ class OneCycle(_Schedule):
     ```
 
     where `anneal(a, b, t)` is `b + (a - b) / 2 * (1 + cos(pi * t))` for
-    `"cos"` or `a + (b - a) * t` for `"linear"`. Steps past the end stay at
-    `min_lr` (PyTorch raises there). Momentum cycling is left to the caller.
+    `"cos"` or `a * (1 - t) + b * t` for `"linear"` (exact at both ends in
+    float32, where PyTorch's `a + (b - a) * t` misses `b`). Steps past the end
+    stay at `min_lr` (PyTorch raises there). Momentum cycling is left to the caller.
 
     Args:
         max_lr: Positive number, the peak rate.

@@ -141,6 +141,14 @@ def test_one_cycle_known_points():
     assert schedule.min_lr == pytest.approx(2e-6)
 
 
+def test_one_cycle_linear_ends_exactly_in_float32():
+    """Issue 17: linear annealing ended at 4.0047e-08 instead of min_lr 4e-08."""
+    schedule = OneCycle(max_lr=0.01, total_steps=100, pct_start=0.3, anneal="linear")
+    first, last = _values(schedule, [0, 99])
+    assert first == np.float32(schedule.initial_lr)  # 4e-4
+    assert last == np.float32(schedule.min_lr)  # 4e-8, exactly
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
