@@ -29,6 +29,7 @@ INTERNALS = {
     "keras_tuner.src.engine.tuner.Tuner._try_build": "(self, hp)",
     "keras_tuner.src.engine.tuner.Tuner._build_hypermodel": "(self, hp)",
     "keras_tuner.src.engine.tuner.Tuner._get_checkpoint_fname": "(self, trial_id)",
+    "keras_tuner.src.engine.tuner.Tuner._build_and_fit_model": "(self, trial, *args, **kwargs)",
     "keras_tuner.src.engine.tuner.maybe_distribute": "(distribution_strategy)",
     "keras_tuner.src.engine.tuner.maybe_compute_model_size": "(model)",
     "keras_tuner.src.engine.base_tuner.BaseTuner._populate_initial_space": "(self)",
@@ -101,6 +102,16 @@ class TunerInternals:
 
     def _build_hypermodel(self, hp):
         return self.zoo_build_model(hp)
+
+    def _build_and_fit_model(self, trial, *args, **kwargs):
+        # keras-tuner's one call per execution that builds a trial's model and fits it,
+        # with the fit arguments final (Hyperband's epochs and initial_epoch set).
+        return self.zoo_build_and_fit(trial, *args, **kwargs)
+
+    def zoo_build_and_fit(self, trial, *args, **kwargs):
+        """Build and fit one execution of ``trial`` (mid-trial resume overrides it:
+        :class:`tuning.checkpoint.TrialResume`)."""
+        return super()._build_and_fit_model(trial, *args, **kwargs)
 
     def zoo_build_model(self, hp):
         """Build the model of ``hp`` the tuner class's way (the zoo's Hyperband overrides

@@ -415,7 +415,37 @@ class ZooHyperModel(keras_tuner.HyperModel):
         data.update({k: kwargs[k] for k in ("x", "y", "sample_weight") if k in kwargs})
         if "x" in data:
             build_training_state(model, data["x"], data.get("y"), data.get("sample_weight"))
+        if not streamed and self.seed is not None:
+            args, kwargs = epoch_ordered(args, kwargs, self.seed)
         return model.fit(*args, **kwargs)
+
+
+def epoch_ordered(args, kwargs, seed):
+    """``fit`` arguments with in-memory training arrays as an :class:`tuning.checkpoint.EpochOrder`.
+
+    Each epoch's order then depends on ``(seed, epoch)`` only, not on how many
+    random ops ran before, so a trial continued from a mid-trial checkpoint
+    (``initial_epoch``) sees the same batches as an uninterrupted one. Left
+    unchanged: no arrays, ``shuffle=False``, sample weights or ``validation_split``.
+    """
+    import keras
+    import numpy as np
+
+    from tuning.checkpoint import EpochOrder
+
+    if len(args) > 2 or "x" in kwargs or "y" in kwargs:
+        return args, kwargs
+    x, y = (*args, None, None)[:2]
+    leaves = keras.tree.flatten(x) + keras.tree.flatten(y)
+    if (not kwargs.get("shuffle", True) or not leaves
+            or not all(isinstance(a, np.ndarray) for a in leaves)
+            or {"sample_weight", "validation_split", "steps_per_epoch"} & set(kwargs)):
+        return args, kwargs
+    kwargs = dict(kwargs)
+    ordered = EpochOrder(x, y, batch_size=kwargs.pop("batch_size", 32), seed=seed,
+                         epoch=kwargs.get("initial_epoch", 0))
+    kwargs["shuffle"] = False  # the order is EpochOrder's; Keras would shuffle the batches
+    return (ordered,), kwargs
 
 
 def _has_stream(args, kwargs) -> bool:

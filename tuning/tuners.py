@@ -7,6 +7,7 @@ default them, and builds the algorithm's class from :data:`TUNERS`. The classes
 are keras-tuner's with:
 
 * the cheaper per-trial clean-up of :mod:`tuning.cleanup`;
+* per-epoch checkpoints, so an interrupted trial continues (:mod:`tuning.checkpoint`);
 * for Hyperband and ASHA, the continuation of parent trials' models of :mod:`tuning.reuse`;
 * with several ``objectives``, the rank scores of :mod:`tuning.oracles.multiobjective`;
 * workers that skip discovering the search space (:mod:`tuning._compat`).
@@ -32,6 +33,7 @@ import logging
 import keras_tuner as kt
 
 from tuning._compat import TunerInternals, cap_trials
+from tuning.checkpoint import TrialResume
 from tuning.cleanup import GC_BUDGET, TrialCleanup  # noqa: F401 - GC_BUDGET re-exported
 from tuning.config import (
     ALGORITHM_ONLY,
@@ -122,28 +124,28 @@ class KerasDistribution:
             return super().search(*fit_args, **fit_kwargs)
 
 
-class ZooRandomSearch(CheckedSearch, KerasDistribution, TrialCleanup, TunerInternals,
+class ZooRandomSearch(CheckedSearch, KerasDistribution, TrialResume, TrialCleanup, TunerInternals,
                       kt.RandomSearch):
     """``keras_tuner.RandomSearch`` with the zoo's per-trial clean-up."""
 
 
-class ZooBayesianOptimization(CheckedSearch, KerasDistribution, TrialCleanup, TunerInternals,
-                              kt.BayesianOptimization):
+class ZooBayesianOptimization(CheckedSearch, KerasDistribution, TrialResume, TrialCleanup,
+                              TunerInternals, kt.BayesianOptimization):
     """``keras_tuner.BayesianOptimization`` with the zoo's per-trial clean-up."""
 
 
-class ZooHyperband(CheckedSearch, KerasDistribution, HyperbandReuse, TrialCleanup,
+class ZooHyperband(CheckedSearch, KerasDistribution, TrialResume, HyperbandReuse, TrialCleanup,
                    TunerInternals, kt.Hyperband):
     """``keras_tuner.Hyperband`` with the zoo's per-trial clean-up; continues parent
     trials' models instead of rebuilding them."""
 
 
-class ZooGridSearch(CheckedSearch, KerasDistribution, TrialCleanup, TunerInternals,
+class ZooGridSearch(CheckedSearch, KerasDistribution, TrialResume, TrialCleanup, TunerInternals,
                     kt.GridSearch):
     """``keras_tuner.GridSearch`` with the zoo's per-trial clean-up."""
 
 
-class ZooASHA(HyperbandReuse, TrialCleanup, TunerInternals, kt.Hyperband):
+class ZooASHA(TrialResume, HyperbandReuse, TrialCleanup, TunerInternals, kt.Hyperband):
     """Asynchronous successive halving: keras-tuner's Hyperband tuner (it trains a trial
     from ``tuner/initial_epoch`` to ``tuner/epochs``, continuing the parent trial's
     model) driven by :class:`tuning.oracles.asha.ASHAOracle` instead of Hyperband's."""
