@@ -262,36 +262,75 @@ def merge_history(history, saved):
 
 
 class TrialResume:
-    """Tuner mixin: checkpoint every epoch of a trial, and continue an interrupted one.
+    """Tuner mixin: checkpoint every epoch of a trial, continue an interrupted one, and
+    run a cross-validated trial's folds (:mod:`tuning.cv`).
 
     Put it first in the bases of a tuner that has :class:`tuning._compat.TunerInternals`
     (whose per-execution build-and-fit calls :meth:`zoo_build_and_fit`).
 
     Attributes:
         zoo_resume_trials: ``False`` turns mid-trial checkpoints off.
+        zoo_folds: ``None``, or the ``(train_rows, validation_rows)`` of each fold of a
+            cross-validated search (set by :meth:`tuning.job.Job.search`); ``fit`` then
+            gets train+validation as its ``x``, ``y``.
     """
 
     zoo_resume_trials = True
+    zoo_folds = None
 
     def zoo_resume_dir(self, trial_id) -> str:
-        """The folder of ``trial_id``'s mid-trial checkpoint."""
+        """The folder of ``trial_id``'s mid-trial checkpoints."""
         return os.path.join(self.get_trial_dir(trial_id), RESUME_DIR)
 
     def zoo_build_and_fit(self, trial, *args, **kwargs):
-        if not self.zoo_resume_trials or self.executions_per_trial != 1:
-            return super().zoo_build_and_fit(trial, *args, **kwargs)
+        resume = self.zoo_resume_trials and self.executions_per_trial == 1
         directory = self.zoo_resume_dir(trial.trial_id)
+        if not self.zoo_folds:
+            if not resume:
+                return super().zoo_build_and_fit(trial, *args, **kwargs)
+            history = self._zoo_fit(trial, directory, args, kwargs)
+            shutil.rmtree(directory, ignore_errors=True)  # the trial's training is over
+            return history
+        from tuning import cv
+
+        (x, y), kwargs = args[:2], dict(kwargs)
+        # Every fold from scratch for the trial's whole budget (Hyperband: tuner/epochs).
+        kwargs["initial_epoch"] = 0
+        histories = []
+        for k, (train, val) in enumerate(self.zoo_folds):
+            fold = dict(kwargs, validation_data=(cv.take(x, val), cv.take(y, val)))
+            fold_args = (cv.take(x, train), cv.take(y, train), *args[2:])
+            fold_dir = os.path.join(directory, f"fold{k}")
+            if resume:
+                histories.append(self._zoo_fit(trial, fold_dir, fold_args, fold, keep=True))
+            else:
+                histories.append(super().zoo_build_and_fit(trial, *fold_args, **fold))
+        cv.write_fold_scores(self.get_trial_dir(trial.trial_id),
+                             [cv.best_value(h, self.oracle.objective) for h in histories])
+        shutil.rmtree(directory, ignore_errors=True)
+        return histories
+
+    def _zoo_fit(self, trial, directory, args, kwargs, *, keep=False):
+        """One resumable ``fit``; with ``keep`` its finished state stays (a fold's result)."""
         saved = read_state(directory)
+        if saved and saved.get("finished"):  # a fold done before the interruption
+            return merge_history(keras.callbacks.History(), saved)
         callbacks = list(kwargs.get("callbacks") or [])
-        kwargs["callbacks"] = [*callbacks, EpochCheckpoint(directory, callbacks, saved)]
+        kwargs = dict(kwargs, callbacks=[*callbacks, EpochCheckpoint(directory, callbacks,
+                                                                     saved)])
         if saved:
             epochs = kwargs.get("epochs", 1)
-            done = saved["epoch"] + 1
             kwargs["initial_epoch"] = epochs if saved["stopped"] else max(
-                done, kwargs.get("initial_epoch", 0))
+                saved["epoch"] + 1, kwargs.get("initial_epoch", 0))
             logger.info("trial %s: resuming at epoch %d of %d", trial.trial_id,
                         kwargs["initial_epoch"] + 1, epochs)
-        history = super().zoo_build_and_fit(trial, *args, **kwargs)
-        history = merge_history(history, saved)
-        shutil.rmtree(directory, ignore_errors=True)  # the trial's training is over
+        history = merge_history(super().zoo_build_and_fit(trial, *args, **kwargs), saved)
+        if keep:
+            state = {"finished": True, "epoch": history.epoch[-1] if history.epoch else -1,
+                     "history": [{k: _number(x) for k, x in zip(history.history, v, strict=True)} for v in
+                                 zip(*history.history.values(), strict=True)]}
+            shutil.rmtree(directory, ignore_errors=True)
+            os.makedirs(directory)
+            _write_atomically(os.path.join(directory, STATE_FILE),
+                              lambda p: _save_json(p, state))
         return history

@@ -69,6 +69,7 @@ OPTIONS = (
     ("--objective", "objectives", {"action": "append", "metavar": "NAME[:DIR]"}),
     ("--tolerance", "tolerance", {"type": float}),
     ("--patience", "patience", {"type": int}),
+    ("--cv", "cv", {"type": int, "metavar": "K"}),
     ("--seed", "seed", {"type": int}),
     ("--strategy", "strategy", {}),
     ("--fixed", "fixed", {"type": _fixed, "action": "append", "metavar": "NAME=VALUE"}),

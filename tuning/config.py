@@ -128,6 +128,9 @@ class SearchConfig:
             keras-tuner's rule, 1e-4, 2.6).
         patience: Early-stopping patience (epochs) inside each trial.
         executions_per_trial: Models trained per trial (objective averaged).
+        cv: ``None`` (default): one validation split; an int K >= 2: every trial trains
+            K models on K folds of train+validation (:mod:`tuning.cv`); needs
+            ``refit="train+val"``.
         max_retries_per_trial, max_consecutive_failed_trials: keras-tuner's failure handling.
         max_model_size, hyperparameters, tune_new_entries, allow_new_entries: keras-tuner's
             tuner arguments of the same names.
@@ -187,6 +190,9 @@ class SearchConfig:
     beta: float | None = _setting(None, "Bayesian optimisation's exploration weight")
     patience: int = _setting(3, "early-stopping patience (epochs) inside each trial")
     executions_per_trial: int = _setting(1, "models trained per trial (objective averaged)")
+    cv: int | None = _setting(
+        None, "cross-validate each trial on K folds of train+val (the mean is the score)",
+        none="one validation split")
     max_retries_per_trial: int = _setting(0, "keras-tuner's retries of a failed trial")
     max_consecutive_failed_trials: int = _setting(
         3, "keras-tuner stops after this many failed trials in a row")
@@ -283,6 +289,7 @@ class SearchConfig:
         self._set("tensorboard", None if self.tensorboard is None
                   else _check_path(fn, "tensorboard", self.tensorboard))
         self._set("refit", _check_refit(fn, self.refit))
+        self._set("cv", _check_cv(fn, self.cv, self.refit))
         self._set("write_report", check_bool(fn, "write_report", self.write_report))
         self._set("verbose", _check_verbose(fn, self.verbose))
         self._set("role", check_choice(fn, "role", self.role, ROLES, allow_none=True))
@@ -608,6 +615,18 @@ def _check_refit(fn, value):
         return value
     raise ValueError(f"{fn}: `refit` must be one of 'train+val', 'train' or False, "
                      f"received refit={value!r}")
+
+
+def _check_cv(fn, value, refit):
+    """``cv``: ``None`` or an int >= 2, with the train+val refit (the folds leave no
+    held-out split of their own to retrain on)."""
+    folds = _int_or_none(fn, "cv", value, 2, None)
+    if folds is None:
+        return None
+    if refit != "train+val":
+        raise ValueError(f"{fn}: `cv` needs refit='train+val' (the final model trains on all "
+                         f"the folds), received cv={value!r} with refit={refit!r}")
+    return folds
 
 
 def _check_verbose(fn, value) -> int:

@@ -132,7 +132,17 @@ class Job:
         from tuning.oracles.derived import callbacks_for
 
         callbacks += callbacks_for(config, data)  # params, flops, latency_ms objectives
-        args, kwargs = fit_inputs(self.hypermodel, data, "train", seed=config.seed)
+        if config.cv:
+            from tuning.cv import fold_indices
+
+            # Each trial's fit gets train+val; the tuner splits it into the folds.
+            args, kwargs = fit_inputs(self.hypermodel, data, "train", "val", validation=None)
+            tuner.zoo_folds = fold_indices(args[1], config.cv, seed=config.seed,
+                                           task=data.task)
+            if getattr(self.hypermodel, "train_size", None) is not None:
+                self.hypermodel.train_size = len(tuner.zoo_folds[0][0])  # schedules' steps
+        else:
+            args, kwargs = fit_inputs(self.hypermodel, data, "train", seed=config.seed)
         try:
             tuner.search(*args, **kwargs, epochs=config.max_epochs, callbacks=callbacks,
                          verbose=0)

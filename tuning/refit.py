@@ -99,12 +99,15 @@ def best_epochs(best, job) -> int:
 
     keras-tuner counts ``best_step`` from the start of the trial's own ``fit``; a
     Hyperband trial that continues an earlier one starts at ``tuner/initial_epoch``
-    from that trial's weights, so those epochs count too.
+    from that trial's weights, so those epochs count too (not with ``cv``, whose folds
+    train from scratch; there ``best_step`` is the mean of the folds' best epochs).
     """
     values = best.hyperparameters.values
     if best.best_step is None:
         return int(values.get(_compat.TRIAL_EPOCHS, job.config.max_epochs))
-    return int(values.get(_compat.INITIAL_EPOCH, 0)) + int(best.best_step) + 1
+    # Cross-validated folds train from scratch (best_step: the folds' mean best epoch).
+    start = 0 if job.config.cv else int(values.get(_compat.INITIAL_EPOCH, 0))
+    return start + int(best.best_step) + 1
 
 
 def refit_on_train_and_val(tuner, best, job):

@@ -103,6 +103,7 @@ def write_trials_csv(trials, path) -> None:
     """Write the trial table to ``path`` (one column per hyperparameter)."""
     names = sorted({k for t in trials for k in t["hyperparameters"]})
     fields = ["trial_id", "status", "score", "best_step", "seconds", "worker", "attempts"]
+    fields += [k for k in ("cv_std", "cv_scores") if any(k in t for t in trials)]  # cv=K
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(fields + names)

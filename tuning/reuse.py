@@ -247,7 +247,8 @@ class HyperbandReuse:
     def zoo_build_model(self, hp):
         current = getattr(self, "_zoo_trial_id", None)
         parent = hp.values.get(_compat.PARENT_TRIAL)
-        if current is None:  # load_model(), refits: a fresh build, no parent's weights
+        if current is None or getattr(self, "zoo_folds", None):
+            # load_model(), refits, cross-validated folds: a fresh build, no parent's weights
             return _compat.build_fresh_model(self, hp)
         if not self.zoo_reuse_models:
             # keras-tuner's rebuild: a fresh model with the parent's weights and a fresh

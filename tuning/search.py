@@ -106,7 +106,8 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
                directory=_D.directory, project_name=_D.project_name, seed=_D.seed,
                strategy=_D.strategy, overwrite=_D.overwrite, fixed=_D.fixed, ranges=_D.ranges,
                drop=_D.drop, data_options=_D.data_options, patience=_D.patience,
-               executions_per_trial=_D.executions_per_trial, tensorboard=_D.tensorboard,
+               executions_per_trial=_D.executions_per_trial, cv=_D.cv,
+               tensorboard=_D.tensorboard,
                workers=_D.workers, role=_D.role, oracle=_D.oracle,
                trials_per_process=_D.trials_per_process, progress=None,
                write_report=_D.write_report, tuner_kwargs=None, refit=_D.refit,
@@ -174,6 +175,12 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
             ``impute``, ``image_size``...; for streams ``task``, ``num_classes``).
         patience: Early-stopping patience (epochs) inside each trial.
         executions_per_trial: Models trained per trial.
+        cv: Cross-validated trials: an int K >= 2 trains every trial on K folds of the
+            training and validation splits together (stratified for classification;
+            :mod:`tuning.cv`); the trial's score is the folds' mean, ``trials.csv``
+            and the report also get each trial's fold scores and their spread
+            (``cv_scores``, ``cv_std``), and the final model is refit on
+            train+validation. In-memory data only. ``None`` (default): one split.
         tensorboard: Directory for TensorBoard logs (with the HParams dashboard).
         workers: Run the search in keras-tuner's distributed mode with this many
             worker processes on this machine (0: one process, no gRPC).
@@ -234,7 +241,8 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
         project_name=project_name, seed=seed,
         strategy=strategy, overwrite=overwrite, fixed=fixed, ranges=ranges, drop=drop,
         data_options=data_options, patience=patience,
-        executions_per_trial=executions_per_trial, tensorboard=tensorboard, workers=workers,
+        executions_per_trial=executions_per_trial, cv=cv, tensorboard=tensorboard,
+        workers=workers,
         role=role, oracle=oracle, trials_per_process=trials_per_process,
         write_report=write_report, refit=refit, verbose=verbose,
         **_tuner_settings(fn, tuner_kwargs), caller=fn)
@@ -262,6 +270,10 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
         raise ValueError(f"{fn}: a search with workers or a role needs data every process "
                          "can read (a name, a path, arrays); tf.data.Dataset and PyDataset "
                          "splits live in this process only")
+    if config.cv and dataset.streamed:
+        raise ValueError(f"{fn}: cv={config.cv} needs the data in memory (arrays, a named data "
+                         f"set or a table file); {dataset.name} is streamed. Use one "
+                         "validation split (cv=None) for streamed data")
     job = Job(_as_hypermodel(model, dataset, config), dataset, config,
               data_spec=data_spec(data, dataset, config, input_kind))
     if config.workers:
@@ -464,6 +476,11 @@ def _finish(fn, job, tuner, clock, search_seconds, started, *, warnings=(),
     oracle, config, data = tuner.oracle, job.config, job.dataset
     rows = [trial_row(oracle.trials[tid], clock.records.get(tid))
             for tid in sorted(oracle.trials)]
+    if config.cv:
+        from tuning.cv import fold_summary
+
+        for row in rows:
+            row.update(fold_summary(os.path.join(tuner.project_dir, f"trial_{row['trial_id']}")))
     result = SearchResult(
         best_hyperparameters=None, best_model=None, test_metrics={}, trials=rows,
         objective=oracle.objective.name, direction=oracle.objective.direction,
@@ -477,6 +494,7 @@ def _finish(fn, job, tuner, clock, search_seconds, started, *, warnings=(),
             tuned=tuned, model=getattr(job.hypermodel, "MODEL", None)
             or type(job.hypermodel).__name__, task=data.task, warnings=list(warnings),
             **status)
+        result.report["cv"] = config.cv
         if config.write_report:
             report_module.write_report(result, result.directory, tuned=tuned)
 
