@@ -63,6 +63,8 @@ def test_zoo_tune_short_hyperband_prints_progress_table_and_metrics(tmp_path, ca
     (["tune", "cnn", "--fixed", "dropout=1.5"], "the model does not accept fixed['dropout']=1.5"),
     (["tune", "cnn", "--fixed", "activation=swoosh"], "unknown activation='swoosh'"),
     (["tune", "cnn", "--objective", "val_f1"], "does not report objective 'val_f1'"),
+    (["tune", "cnn", "--cv", "1"], "`cv` must be an int >= 2, received cv=1"),
+    (["tune", "cnn", "--cv", "5", "--refit", "train"], "`cv` needs refit='train+val'"),
     (["tune", "cnn", "--role", "worker", "--oracle", "127.0.0.1:9"],
      "no tuning chief answered at 127.0.0.1:9"),
 ])
