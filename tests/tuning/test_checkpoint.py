@@ -106,3 +106,32 @@ def test_a_job_killed_after_epoch_6_trains_epochs_7_to_10_only(tmp_path, algorit
     for name, value in whole["test"].items():
         assert resumed["test"][name] == pytest.approx(value, abs=1e-6), name
     assert not (tmp_path / "killed" / "search" / f"trial_{trial}" / "resume").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.tensorflow_only(reason="worker processes on the default backend")
+def test_a_worker_taking_over_a_dead_workers_trial_continues_it(tmp_path):
+    import zoo
+    from tests.tuning._helpers import EpochDyingFNN
+    from tests.tuning._resume_job import FIXED, RANGES
+    from tuning import HyperFNN, run_search
+
+    data = zoo.data.load("digits", seed=0)
+    settings = dict(max_trials=2, max_epochs=10, patience=10, seed=0, verbose=0,
+                    write_report=False)
+    whole = run_search(HyperFNN(data.input_shape, data.num_classes, fixed=FIXED,
+                                ranges=RANGES, seed=0), data, "random",
+                       directory=tmp_path / "whole", **settings)
+    log = tmp_path / "epochs.log"
+    hm = EpochDyingFNN(data.input_shape, data.num_classes, fixed=FIXED, ranges=RANGES, seed=0,
+                       log=str(log), marker=str(tmp_path / "died"))
+    result = run_search(hm, data, "random", directory=tmp_path / "workers", workers=2,
+                        **settings)
+    assert (tmp_path / "died").exists()
+    lines = [line.split() for line in log.read_text().splitlines()]
+    died = [t for t, w, e in lines if w == "tuner1" and e == "6"][0]
+    epochs = [(w, int(e)) for t, w, e in lines if t == died]
+    # tuner1 trained epochs 1-6 and died; tuner0 took the trial over at epoch 7.
+    assert epochs == [("tuner1", e) for e in range(1, 7)] + [("tuner0", e) for e in range(7, 11)]
+    scores = {t["trial_id"]: t["score"] for t in whole.trials}
+    assert {t["trial_id"]: pytest.approx(t["score"], abs=1e-6) for t in result.trials} == scores
