@@ -25,6 +25,8 @@ Rows:
        (``bench.image_folder_memory``)
     9. time to 99% validation accuracy on the digits CNN, ASHA vs Hyperband, 1 and 2
        workers (``bench.asha_vs_hyperband``)
+    10. spread of the chosen configuration's test accuracy, cv=5 vs one validation split
+       (``bench.cv_selection``)
 
 ``--accelerator`` also runs ``bench.accelerator`` (images/s in float32 vs mixed
 precision + XLA; meant for a GPU/TPU host).
@@ -61,6 +63,7 @@ ROWS = {
     7: ("bench.cli_startup", "Command line: answers without a backend (wall time)"),
     8: ("bench.image_folder_memory", "Memory: image-folder search vs folder size"),
     9: ("bench.asha_vs_hyperband", "ASHA vs Hyperband: time to 99% val accuracy (digits CNN)"),
+    10: ("bench.cv_selection", "Cross-validated trials: cv=5 vs one validation split"),
 }
 ACCELERATOR = ("bench.accelerator", "Accelerator: float32 vs mixed precision + XLA")
 

@@ -134,6 +134,22 @@ def test_asha_vs_hyperband_times_both_to_the_target():
         assert got is None or 0 < got <= details[key.replace("_seconds", "_total_seconds")][0]
 
 
+@pytest.mark.slow
+def test_cv_selection_compares_cv_and_one_split_over_seeds():
+    from bench import cv_selection
+
+    row = cv_selection.run(smoke=True)
+    _check_ratio_row(row, 10)
+    assert len(row["results"]) == 2
+    for kind in ("cv", "split"):
+        assert len(row["details"][kind]) == 2  # two search seeds each
+        for run in row["details"][kind]:
+            assert 0.0 <= run["chosen_accuracy"] <= 1.0 and 0.0 <= run["test_accuracy"] <= 1.0
+    # One trial: both searches choose the same configuration, whatever cv does.
+    assert [r["chosen"] for r in row["details"]["cv"]] == [
+        r["chosen"] for r in row["details"]["split"]]
+
+
 def test_accelerator_names_its_device(capsys):
     from bench import accelerator
 
