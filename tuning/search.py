@@ -337,6 +337,7 @@ def _start_line(model, dataset, config) -> str:
                 f"at {config.address[0]}:{config.address[1]}")
     budget = "the whole grid" if config.budget is None else f"{config.budget} trials"
     workers = f", {config.workers} local workers" if config.workers else ""
+    workers += f", {config.cv}-fold cross-validation" if config.cv else ""
     return (f"{config.algorithm} search of {name} on {dataset.summary()}: {budget} of up to "
             f"{config.max_epochs} epochs, {_objective_text(config)}{workers}; job "
             f"directory {config.directory}")
