@@ -96,7 +96,7 @@ def test_a_job_killed_after_epoch_6_trains_epochs_7_to_10_only(tmp_path, algorit
     log = (tmp_path / "killed" / "epochs.log").read_text().split("\n")
     trial = log[-2].split()[0]
     resumed = _result(_run(tmp_path / "killed", algorithm, "6"))
-    epochs = [int(e) for t, e in (line.split() for line in
+    epochs = [int(e) for t, _, e in (line.split() for line in
               (tmp_path / "killed" / "epochs.log").read_text().splitlines()) if t == trial]
     first = 2 if algorithm == "hyperband" else 1  # Hyperband continues a 1-epoch trial
     assert epochs == list(range(first, 7)) + [7, 8, 9, 10]  # 7-10 once: none repeated
@@ -135,3 +135,20 @@ def test_a_worker_taking_over_a_dead_workers_trial_continues_it(tmp_path):
     assert epochs == [("tuner1", e) for e in range(1, 7)] + [("tuner0", e) for e in range(7, 11)]
     scores = {t["trial_id"]: t["score"] for t in whole.trials}
     assert {t["trial_id"]: pytest.approx(t["score"], abs=1e-6) for t in result.trials} == scores
+
+
+@pytest.mark.slow
+@pytest.mark.tensorflow_only(reason="the must-hold check runs once, on the default backend")
+def test_a_cv_trial_killed_in_its_second_fold_keeps_the_first_and_continues(tmp_path):
+    whole = _result(_run(tmp_path / "whole", "random", "0", "3", "1"))  # kills at no epoch
+    assert _run(tmp_path / "killed", "random", "6", "3", "1").returncode == -9
+    resumed = _result(_run(tmp_path / "killed", "random", "6", "3", "1"))
+    log = [line.split() for line in (tmp_path / "killed" / "epochs.log").read_text().splitlines()]
+    per_fold = {f: [int(e) for _, g, e in log if g == f] for f in ("fold0", "fold1", "fold2")}
+    assert per_fold == {"fold0": list(range(1, 11)),  # finished before the kill: not again
+                        "fold1": list(range(1, 11)),  # 1-6, killed, then 7-10
+                        "fold2": list(range(1, 11))}
+    killed_at = log.index(["0", "fold1", "6"])
+    assert log[killed_at + 1] == ["0", "fold1", "7"]  # the resumed job's first epoch
+    assert resumed["scores"]["0"] == pytest.approx(whole["scores"]["0"], abs=1e-6)
+    assert resumed["test"]["accuracy"] == pytest.approx(whole["test"]["accuracy"], abs=1e-6)
