@@ -78,7 +78,7 @@ OPTIONS = (
     ("--drop", "drop", {"action": "append", "metavar": "NAME"}),
     ("--data-option", "data_options", {"type": _data_option, "action": "append",
                                        "metavar": "KEY=VALUE"}),
-    ("--workers", "workers", {"type": int, "metavar": "N"}),
+    ("--workers", "workers", {"metavar": "N|auto"}),  # SearchConfig checks it
     ("--role", "role", {"choices": ROLES}),
     ("--oracle", "oracle", {"metavar": "HOST:PORT"}),
     ("--trials-per-process", "trials_per_process", {"type": int, "metavar": "N"}),

@@ -141,7 +141,9 @@ class SearchConfig:
         overwrite: Start afresh instead of resuming.
         fixed, ranges, drop: Reshape a zoo hypermodel's search space.
         data_options: Loader options for a named data set.
-        workers: Local worker processes (0: one process, no gRPC).
+        workers: Local worker processes (0: one process, no gRPC), or ``"auto"``:
+            ``run_search`` picks N from the model's memory estimate, the GPUs' free
+            memory and the CPU cores (:func:`tuning.accelerator.auto_workers`).
         role: ``"chief"`` or ``"worker"`` of a multi-machine search.
         oracle: The chief's ``"HOST:PORT"``; ``address`` is it parsed, with the defaults.
         trials_per_process: Local workers are replaced after this many trials.
@@ -212,7 +214,10 @@ class SearchConfig:
     drop: tuple = _setting((), "do not tune NAME (use its default)")
     data_options: Mapping | None = _setting(
         None, "data loader option, e.g. max_chars=100000 for text")
-    workers: int = _setting(0, "run a chief and N worker processes on this machine")
+    workers: int | str = _setting(
+        0, "run a chief and N worker processes on this machine (several share a GPU, each "
+           "with its share of its memory); auto: N from the model's memory, the GPUs and "
+           "the CPU cores (tuning.accelerator.auto_workers)")
     role: str | None = _setting(None, "one role of a multi-machine search (with --oracle)")
     oracle: str | None = _setting(
         None, "chief address HOST:PORT (binding an address other than loopback exposes "
@@ -638,14 +643,31 @@ def _check_verbose(fn, value) -> int:
     return int(value)
 
 
-def _check_workers(fn, config) -> int:
-    """``workers``; one local worker when only ``trials_per_process`` asks for workers."""
-    workers = check_positive_int(fn, "workers", config.workers, allow_zero=True)
+#: The value of ``workers`` that ``run_search`` resolves from the hardware and the model.
+AUTO_WORKERS = "auto"
+
+
+def _check_workers(fn, config) -> int | str:
+    """``workers`` (an int >= 0 or ``"auto"``); one local worker when only
+    ``trials_per_process`` asks for workers."""
+    workers = config.workers
+    if isinstance(workers, str) and workers.strip().lower() == AUTO_WORKERS:
+        workers = AUTO_WORKERS
+    elif isinstance(workers, str) and workers.strip().isdigit():
+        workers = int(workers)  # the command line's "--workers 2"
+    elif isinstance(workers, str):
+        raise ValueError(f"{fn}: `workers` must be an int >= 0 or 'auto', received "
+                         f"workers={workers!r}")
+    else:
+        workers = check_positive_int(fn, "workers", workers, allow_zero=True)
     if config.trials_per_process is not None:
         if config.role is not None:
             raise ValueError(f"{fn}: `trials_per_process` applies to local workers, not to "
                              f"role={config.role!r}")
         workers = workers or 1
+    if workers == AUTO_WORKERS and config.role is not None:
+        raise ValueError(f"{fn}: workers='auto' runs local workers; it does not combine with "
+                         f"role={config.role!r}")
     if config.role is not None and workers:
         raise ValueError(f"{fn}: give either workers=N (all on this machine) or role= "
                          "(one process of a multi-machine search), not both")

@@ -30,9 +30,11 @@ import subprocess
 import sys
 import time
 
+from tuning import accelerator
 from tuning.config import DEFAULT_HOST, DEFAULT_PORT, parse_address  # noqa: F401 - re-exported
 from tuning.job import WORKER_SPEC_FILE, Job, TrialClock, package_root
 from tuning.jobfiles import reload_tuner
+from zoo import backend
 from zoo.io import read_json, write_json
 
 logger = logging.getLogger("tuning.distributed")
@@ -81,7 +83,7 @@ def check_reachable(address, timeout: float = 5.0) -> None:
 
 
 def worker_env(index: int, workers: int, *, gpus=(), cpu_count: int | None = None,
-               base_env=None) -> dict:
+               base_env=None, gpu_bytes: int | None = None, cache: str | None = None) -> dict:
     """Environment of local worker ``index`` of ``workers``.
 
     Each worker gets ``cpu_count // workers`` (at least 1) intra-op threads and one
@@ -89,15 +91,16 @@ def worker_env(index: int, workers: int, *, gpus=(), cpu_count: int | None = Non
     (:func:`zoo.backend.process_environment`: ``TF_NUM_INTRAOP_THREADS``,
     ``OMP_NUM_THREADS``, ``XLA_FLAGS``). With GPUs present, worker ``i`` sees only
     GPU ``gpus[i % len(gpus)]`` through ``CUDA_VISIBLE_DEVICES``, so N workers on an
-    N-GPU host run N trials at once; workers sharing a GPU keep JAX from claiming
-    most of its memory at start-up.
+    N-GPU host run N trials at once; workers sharing a GPU each get their share of
+    its memory (:func:`tuning.accelerator.share_environment`; ``gpu_bytes``: the
+    GPUs' memory, when known). ``cache`` is the job's JAX compilation cache
+    (:func:`tuning.accelerator.cache_environment`).
 
     Example:
         >>> env = worker_env(1, 2, gpus=["0", "1"], cpu_count=16, base_env={})
         >>> env["CUDA_VISIBLE_DEVICES"], env["TF_NUM_INTRAOP_THREADS"]
         ('1', '8')
     """
-    from zoo import backend
 
     env = dict(os.environ if base_env is None else base_env)
     cpus = cpu_count or os.cpu_count() or 1
@@ -106,6 +109,9 @@ def worker_env(index: int, workers: int, *, gpus=(), cpu_count: int | None = Non
     env["KERASTUNER_TUNER_ID"] = f"tuner{index}"
     if gpus:
         env["CUDA_VISIBLE_DEVICES"] = str(gpus[index % len(gpus)])
+        env.update(accelerator.share_environment(workers, gpus, total_bytes=gpu_bytes))
+    if cache:
+        env.update(accelerator.cache_environment(cache))
     return env
 
 
@@ -175,14 +181,19 @@ def run_chief(job, *, progress=None, poll=0.1):
             job_path = os.path.join(tuner.project_dir, WORKER_SPEC_FILE)
             write_json(job_path, job.to_spec(tuner.project_dir))
             gpus = visible_gpu_ids()
+            memory = accelerator.gpu_memory(visible=gpus) if gpus else []
+            gpu_bytes = min(g["total"] for g in memory) if memory else None
+            cache = accelerator.cache_dir(config.directory) if backend.name() == "jax" else None
 
             def spawn(i):
-                env = worker_env(i, workers, gpus=gpus)
+                env = worker_env(i, workers, gpus=gpus, gpu_bytes=gpu_bytes, cache=cache)
                 env.update(KERASTUNER_ORACLE_IP=host, KERASTUNER_ORACLE_PORT=str(bound))
                 cmd = worker_command(job_path, f"{host}:{bound}", trials_per_process)
-                logger.info("starting worker tuner%d (%s threads%s)", i,
+                share = env.get(accelerator.FRACTION_ENV)
+                logger.info("starting worker tuner%d (%s threads%s%s)", i,
                             env["TF_NUM_INTRAOP_THREADS"],
-                            f", GPU {env['CUDA_VISIBLE_DEVICES']}" if gpus else "")
+                            f", GPU {env['CUDA_VISIBLE_DEVICES']}" if gpus else "",
+                            f", {share} of its memory" if share else "")
                 return subprocess.Popen(cmd, env=env)
 
             procs = {i: spawn(i) for i in range(workers)}
@@ -312,6 +323,9 @@ def _main(argv) -> int:
     # The chief reports every trial; a local worker speaks up only for problems.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     _limit_threads()
+    limited = accelerator.apply_memory_limit()
+    if limited:
+        logger.info("GPU memory share: %s", limited)
     job = Job.from_spec(read_json(argv[0], what="worker job"))
     recycled = run_worker(job, parse_address(argv[1]),
                           max_trials=int(argv[2]) if len(argv) == 3 else None)

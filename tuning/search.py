@@ -183,7 +183,11 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
             train+validation. In-memory data only. ``None`` (default): one split.
         tensorboard: Directory for TensorBoard logs (with the HParams dashboard).
         workers: Run the search in keras-tuner's distributed mode with this many
-            worker processes on this machine (0: one process, no gRPC).
+            worker processes on this machine (0: one process, no gRPC); several
+            workers share a GPU, each with its share of its memory. ``"auto"``: N
+            from the model's memory estimate, the GPUs' free memory and the CPU
+            cores (:func:`tuning.accelerator.auto_workers`; without a GPU, one
+            worker per two cores, at most 4, and none below 2).
         role: ``"chief"`` or ``"worker"`` for a multi-machine search; needs ``oracle``.
         oracle: ``"HOST:PORT"`` of the chief (default for the chief: 127.0.0.1:8000).
         trials_per_process: Train in worker processes that are replaced by fresh ones
@@ -263,9 +267,15 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
         distributed.check_reachable(config.address)  # fail within seconds, not after an hour
 
     import zoo
+    from tuning import accelerator
 
+    # Before anything compiles: trials, workers and a resumed job share compiled steps.
+    accelerator.enable_compilation_cache(accelerator.cache_dir(config.directory))
     dataset = zoo.data.resolve(data, fn=fn, input_kind=input_kind, seed=config.data_seed,
                                options=config.data_options)
+    hypermodel = _as_hypermodel(model, dataset, config)
+    config = accelerator.resolve_workers(config, hypermodel, dataset)
+    accelerator.prepare_chief(config)
     if config.distributed and dataset.streamed and not dataset.x_train.portable:
         raise ValueError(f"{fn}: a search with workers or a role needs data every process "
                          "can read (a name, a path, arrays); tf.data.Dataset and PyDataset "
@@ -274,7 +284,7 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
         raise ValueError(f"{fn}: cv={config.cv} needs the data in memory (arrays, a named data "
                          f"set or a table file); {dataset.name} is streamed. Use one "
                          "validation split (cv=None) for streamed data")
-    job = Job(_as_hypermodel(model, dataset, config), dataset, config,
+    job = Job(hypermodel, dataset, config,
               data_spec=data_spec(data, dataset, config, input_kind))
     if config.workers:
         model_spec(job.hypermodel)  # a model the isolated workers cannot import: refused now
