@@ -2,8 +2,11 @@
 
 ``"auto"`` resolves to
 
-* ``"mixed_float16"`` on a GPU with compute capability 7.0 or above (Volta, Turing,
-  Ampere, Hopper...: the generations with float16 tensor cores);
+* on JAX and PyTorch: ``"mixed_bfloat16"`` on a GPU with compute capability 8.0 or
+  above (Ampere, Ada, Hopper...: bfloat16 tensor cores as fast as float16, and no
+  loss scaling: bfloat16 has float32's range), ``"mixed_float16"`` (with loss
+  scaling) on a 7.x GPU (Volta, Turing: float16 tensor cores only);
+* on TensorFlow: ``"mixed_float16"`` on a GPU with compute capability 7.0 or above;
 * ``"mixed_bfloat16"`` on a TPU;
 * ``"float32"`` everywhere else (CPU, older GPUs), where reduced precision brings
   no speed and costs accuracy.
@@ -14,14 +17,18 @@ present); ``None`` leaves Keras' global policy alone. Under a mixed policy the
 layers compute in float16/bfloat16 and keep float32 weights; the zoo's task heads
 (:func:`zoo.layers.output_layer`) always compute in float32, so losses stay
 stable, and ``model.compile`` wraps the optimizer in a ``LossScaleOptimizer`` for
-``mixed_float16``.
+``mixed_float16`` (on every backend).
 
 The hardware probe :func:`list_devices` asks the active backend (TensorFlow, JAX
 or PyTorch: :func:`zoo.backend.devices`); it is a module-level function, and every
-resolver takes ``devices=``, so tests can substitute the device list.
+resolver takes ``devices=`` (and ``backend_name=``), so tests can substitute them.
 
 Example:
-    >>> resolve_policy("auto", devices=[{"type": "GPU", "compute_capability": (8, 0)}])
+    >>> resolve_policy("auto", devices=[{"type": "GPU", "compute_capability": (8, 0)}],
+    ...                backend_name="jax")
+    'mixed_bfloat16'
+    >>> resolve_policy("auto", devices=[{"type": "GPU", "compute_capability": (8, 0)}],
+    ...                backend_name="tensorflow")
     'mixed_float16'
     >>> resolve_policy("auto", devices=[{"type": "CPU"}])
     'float32'
@@ -40,6 +47,11 @@ logger = logging.getLogger("zoo.precision")
 POLICIES = ("auto", "float32", "mixed_float16", "mixed_bfloat16")
 #: Minimum GPU compute capability for ``"auto"`` to choose ``mixed_float16``.
 MIN_FLOAT16_CAPABILITY = (7, 0)
+#: Minimum GPU compute capability for ``"auto"`` to choose ``mixed_bfloat16`` on JAX and
+#: PyTorch (Ampere's bfloat16 tensor cores).
+MIN_BFLOAT16_CAPABILITY = (8, 0)
+#: The backends on which ``"auto"`` prefers bfloat16 on a GPU that has it.
+BFLOAT16_BACKENDS = ("jax", "torch")
 
 
 def check_policy(fn: str, mixed_precision, *, name: str = "mixed_precision"):
@@ -120,7 +132,8 @@ def _capability(device):
     return tuple(int(c) for c in cap)
 
 
-def resolve_policy(mixed_precision="auto", *, devices=None, fn: str = "resolve_policy"):
+def resolve_policy(mixed_precision="auto", *, devices=None, backend_name: str | None = None,
+                   fn: str = "resolve_policy"):
     """Return the Keras dtype policy name for ``mixed_precision`` on ``devices``.
 
     Args:
@@ -128,6 +141,8 @@ def resolve_policy(mixed_precision="auto", *, devices=None, fn: str = "resolve_p
             ``"mixed_bfloat16"`` or ``None`` (returns ``None``: keep the global policy).
         devices: Device dicts as returned by :func:`list_devices` (queried when
             ``None``). Only ``"auto"`` and the slow-path warnings look at them.
+        backend_name: The Keras backend ``"auto"`` resolves for (default: the active
+            one, :func:`zoo.backend.name`).
         fn: Name of the calling function, for error messages.
 
     Returns:
@@ -150,8 +165,17 @@ def resolve_policy(mixed_precision="auto", *, devices=None, fn: str = "resolve_p
     gpus = [d for d in devices if d["type"] == "GPU"]
     fast_gpus = [d for d in gpus
                  if (_capability(d) or (0, 0)) >= MIN_FLOAT16_CAPABILITY]
+    bf16_gpus = [d for d in gpus
+                 if (_capability(d) or (0, 0)) >= MIN_BFLOAT16_CAPABILITY]
     if value == "auto":
+        if backend_name is None:
+            from zoo import backend
+
+            backend_name = backend.name()
         if tpus:
+            policy = "mixed_bfloat16"
+        elif (gpus and len(bf16_gpus) == len(gpus)
+              and backend_name in BFLOAT16_BACKENDS):
             policy = "mixed_bfloat16"
         elif gpus and len(fast_gpus) == len(gpus):
             policy = "mixed_float16"
@@ -180,7 +204,8 @@ def describe_device(device: dict) -> str:
 
 
 @contextlib.contextmanager
-def policy_scope(mixed_precision, *, devices=None, fn: str = "policy_scope"):
+def policy_scope(mixed_precision, *, devices=None, backend_name: str | None = None,
+                 fn: str = "policy_scope"):
     """Build layers under the resolved policy; restore Keras' global policy afterwards.
 
     Layers take the global dtype policy when they are created, so a model built
@@ -189,7 +214,7 @@ def policy_scope(mixed_precision, *, devices=None, fn: str = "policy_scope"):
 
     Args:
         mixed_precision: As in :func:`resolve_policy`.
-        devices: As in :func:`resolve_policy`.
+        devices, backend_name: As in :func:`resolve_policy`.
         fn: Caller name for error messages.
 
     Yields:
@@ -202,7 +227,7 @@ def policy_scope(mixed_precision, *, devices=None, fn: str = "policy_scope"):
         >>> layer.compute_dtype, keras.config.dtype_policy().name
         ('bfloat16', 'float32')
     """
-    policy = resolve_policy(mixed_precision, devices=devices, fn=fn)
+    policy = resolve_policy(mixed_precision, devices=devices, backend_name=backend_name, fn=fn)
     if policy is None:
         yield None
         return

@@ -17,6 +17,9 @@ CPU = {"type": "CPU", "name": "CPU"}
 TPU = {"type": "TPU", "name": "/device:TPU:0"}
 
 
+GPU_HOPPER = {"type": "GPU", "name": "H100", "compute_capability": (9, 0)}
+
+
 @pytest.mark.parametrize("devices, expected", [
     ([GPU_AMPERE, CPU], "mixed_float16"),
     ([GPU_VOLTA, CPU], "mixed_float16"),  # 7.0 is the threshold, given as a string here
@@ -25,8 +28,32 @@ TPU = {"type": "TPU", "name": "/device:TPU:0"}
     ([TPU, CPU], "mixed_bfloat16"),
     ([CPU], "float32"),
 ])
-def test_auto_follows_the_hardware(devices, expected):
-    assert precision.resolve_policy("auto", devices=devices) == expected
+def test_auto_follows_the_hardware_on_tensorflow(devices, expected):
+    assert precision.resolve_policy("auto", devices=devices,
+                                    backend_name="tensorflow") == expected
+
+
+@pytest.mark.parametrize("backend_name", ["jax", "torch"])
+@pytest.mark.parametrize("devices, expected", [
+    ([GPU_HOPPER, CPU], "mixed_bfloat16"),
+    ([GPU_AMPERE, CPU], "mixed_bfloat16"),  # 8.0: bfloat16 tensor cores, no loss scaling
+    ([GPU_VOLTA, CPU], "mixed_float16"),  # 7.x: float16 with loss scaling
+    ([GPU_AMPERE, GPU_VOLTA, CPU], "mixed_float16"),  # what every replica does well
+    ([GPU_PASCAL, CPU], "float32"),
+    ([TPU, CPU], "mixed_bfloat16"),
+    ([CPU], "float32"),
+])
+def test_auto_prefers_bfloat16_on_jax_and_pytorch_gpus_that_have_it(backend_name, devices,
+                                                                    expected):
+    assert precision.resolve_policy("auto", devices=devices,
+                                    backend_name=backend_name) == expected
+
+
+def test_auto_resolves_for_the_active_backend_by_default():
+    from zoo import backend
+
+    expected = "mixed_bfloat16" if backend.name() in ("jax", "torch") else "mixed_float16"
+    assert precision.resolve_policy("auto", devices=[GPU_HOPPER, CPU]) == expected
 
 
 def test_explicit_policies_are_kept_and_none_changes_nothing(caplog):
@@ -95,8 +122,8 @@ def test_mixed_model_computes_in_half_precision_with_a_float32_head_and_learns(t
                                model.predict(x[:16], verbose=0), rtol=1e-6)
 
 
-def test_auto_on_a_recent_gpu_builds_a_float16_model_with_loss_scaling(monkeypatch):
-    monkeypatch.setattr(precision, "list_devices", lambda: [GPU_AMPERE, CPU])
+def test_auto_on_a_volta_gpu_builds_a_float16_model_with_loss_scaling(monkeypatch):
+    monkeypatch.setattr(precision, "list_devices", lambda: [GPU_VOLTA, CPU])
     model = zoo.create_model("cnn", input_shape=(8, 8, 1), task="multiclass", num_classes=3,
                              filters=(4,), dense_units=(8,), mixed_precision="auto")
     assert model.get_layer("conv_0").compute_dtype == "float16"
@@ -104,6 +131,22 @@ def test_auto_on_a_recent_gpu_builds_a_float16_model_with_loss_scaling(monkeypat
     assert type(model.optimizer).__name__ == "LossScaleOptimizer"
     gru = zoo.build_gru((5, 3), task="regression", units=(4,), mixed_precision="auto")
     assert gru.get_layer("gru_0").compute_dtype == "float16"
+
+
+def test_auto_on_an_ampere_gpu_builds_a_bfloat16_model_on_jax_and_pytorch(monkeypatch):
+    from zoo import backend
+
+    monkeypatch.setattr(precision, "list_devices", lambda: [GPU_AMPERE, CPU])
+    model = zoo.build_cnn((8, 8, 1), task="multiclass", num_classes=3, filters=(4,),
+                          dense_units=(8,), mixed_precision="auto")
+    half = "bfloat16" if backend.name() in ("jax", "torch") else "float16"
+    assert model.get_layer("conv_0").compute_dtype == half
+    assert model.output.dtype == "float32"  # the head stays float32
+    assert (type(model.optimizer).__name__ == "LossScaleOptimizer") == (half == "float16")
+    x = np.random.default_rng(0).normal(size=(32, 8, 8, 1)).astype("float32")
+    y = np.arange(32) % 3
+    loss = model.fit(x, y, epochs=3, batch_size=8, verbose=0).history["loss"]
+    assert np.isfinite(loss).all() and loss[-1] < loss[0]
 
 
 def test_auto_without_an_accelerator_keeps_float32(monkeypatch):
