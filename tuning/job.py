@@ -143,6 +143,11 @@ class Job:
                 self.hypermodel.train_size = len(tuner.zoo_folds[0][0])  # schedules' steps
         else:
             args, kwargs = fit_inputs(self.hypermodel, data, "train", seed=config.seed)
+            from tuning.placement import device_fit_inputs
+
+            # On a GPU, once per process: every trial then reads its batches on the device.
+            # (cv trials index host arrays into folds, so they stay on the host.)
+            args, kwargs = device_fit_inputs(self.hypermodel, args, kwargs)
         try:
             tuner.search(*args, **kwargs, epochs=config.max_epochs, callbacks=callbacks,
                          verbose=0)
