@@ -150,45 +150,66 @@ def test_a_worker_limits_pytorch_and_tensorflow_to_its_share(monkeypatch):
     assert accelerator.apply_memory_limit({}, backend_name="torch") is None
 
 
-_CACHE_RUN = textwrap.dedent("""
-    import json, sys
+#: On PYTHONPATH of the test's processes (a worker's too): TensorFlow cannot be imported.
+_NO_TENSORFLOW = textwrap.dedent("""
+    import sys
 
-    class NoTensorFlow:  # a worker under JAX must start without TensorFlow
+    class NoTensorFlow:
         def find_spec(self, name, path=None, target=None):
             if name == "tensorflow" or name.startswith("tensorflow."):
                 raise ImportError("tensorflow is blocked in this test")
+
     sys.meta_path.insert(0, NoTensorFlow())
+""")
+
+_CACHE_RUN = textwrap.dedent("""
+    import json, sys
 
     import jax
     hits = []
     jax.monitoring.register_event_listener(
-        lambda event, **kw: hits.append(event) if "cache_hit" in event else None)
+        lambda event, **kw: hits.append(event)
+        if event == "/jax/compilation_cache/cache_hits" else None)
     from tuning import run_search
     result = run_search("fnn", "digits", "random", max_trials=1, max_epochs=1,
                         directory=sys.argv[1], overwrite=True, refit=False,
-                        write_report=False, verbose=0,
+                        write_report=False, verbose=0, workers=int(sys.argv[2]),
                         fixed={"units": 16, "hidden_layers": 1, "batch_size": 128})
     print(json.dumps({"hits": len(hits), "tf": "tensorflow" in sys.modules,
                       "cache": jax.config.jax_compilation_cache_dir}))
 """)
 
 
-def test_a_second_jax_search_reads_the_compiled_steps_the_first_wrote(tmp_path):
-    env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=os.getcwd())
+def test_a_jax_worker_starts_without_tensorflow_and_reads_the_steps_compiled_before(tmp_path):
+    """Two searches of one trial in one worker process each: the first fills the job's
+    cache, the second's worker finds it through its environment and loads its steps.
+
+    (A worker's ``XLA_FLAGS`` limit its threads, and the flags are part of a cache key:
+    workers share entries with workers, the chief with the chief.)"""
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(_NO_TENSORFLOW)
+    env = dict(os.environ, KERAS_BACKEND="jax",
+               PYTHONPATH=os.pathsep.join([str(blocker), os.getcwd()]),
+               JAX_DEBUG_LOG_MODULES="jax._src.compiler")
     for key in ("JAX_COMPILATION_CACHE_DIR", "XLA_FLAGS"):
         env.pop(key, None)
 
-    def search():
-        done = subprocess.run([sys.executable, "-c", _CACHE_RUN, str(tmp_path / "job")],
-                              env=env, capture_output=True, text=True, timeout=300)
+    def search(workers):
+        done = subprocess.run([sys.executable, "-c", _CACHE_RUN, str(tmp_path / "job"),
+                               str(workers)], env=env, capture_output=True, text=True,
+                              timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        assert "tensorflow is blocked" not in done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
 
-    first = search()
+    first, _ = search(1)
     cache = tmp_path / "job" / "jax_cache"
-    entries = sorted(p.name for p in cache.iterdir())
+    entries = {p.name for p in cache.iterdir()}
     assert first["cache"] == str(cache) and not first["tf"]
     assert len(entries) >= 3  # train, test and predict steps at least
-    second = search()  # overwrite=True wipes the trials, not the cache
-    assert second["hits"] >= 3 and second["hits"] > first["hits"]
-    assert not second["tf"]
+    second, log = search(1)  # overwrite=True wipes the trials, not the cache
+    assert not second["tf"] and second["hits"] >= 1  # the chief's own model check
+    # The worker's train step comes from the cache (its log; the chief trains nothing).
+    assert "Persistent compilation cache hit for 'jit_train_step'" in log, log[-3000:]
+    assert "CACHE MISS for 'jit_train_step'" not in log.split("cache hit for 'jit_train_step'")[0]
