@@ -6,8 +6,9 @@ Two workloads at realistic sizes, on synthetic batches:
 * the zoo DCGAN (``build_dcgan``) on 64x64x3 images, batch 64.
 
 Each is built twice: ``float32`` without XLA, and ``mixed_precision="auto"``
-(``zoo.precision``: mixed_float16 on GPUs with compute capability >= 7.0,
-mixed_bfloat16 on TPU, float32 on CPU) with ``jit_compile=True``. Training
+(``zoo.precision``: on JAX and PyTorch mixed_bfloat16 on GPUs with compute
+capability >= 8.0 and mixed_float16 on 7.x; on TensorFlow mixed_float16 from 7.0;
+mixed_bfloat16 on TPU; float32 on CPU) with ``jit_compile=True``. Training
 epochs of both are interleaved and the ratio fast / float32 of images/s is
 reported, with the device the run used printed first. On a CPU the "fast" side
 is float32 + XLA (``"auto"`` resolves to float32 there), so the figure only shows
@@ -18,7 +19,12 @@ op), and on PyTorch ``jit_compile`` means ``torch.compile``, so there both sides
 keep Keras' ``"auto"`` and the figure is mixed precision alone. ``bench/device_check.sh``
 runs it on a GPU machine without TensorFlow, once per backend.
 
-Run: ``python -m bench.accelerator [--quick]`` (or ``python -m bench --accelerator``).
+A third workload, ``"tuning"`` (:mod:`bench.accelerator_tuning`), times the digits
+CNN search: per-trial seconds and trials per minute with plain keras-tuner, the
+zoo in one process and with 1, 2 and 4 workers on the device.
+
+Run: ``python -m bench.accelerator [--quick] [--workloads cnn,dcgan,tuning]`` (or
+``python -m bench --accelerator``). None of the GPU figures is measured yet.
 """
 
 from __future__ import annotations
@@ -78,14 +84,26 @@ def _dcgan(shape, fast):
                                data_range=(-1, 1))
 
 
-def run(quick: bool = False, *, smoke: bool = False, workloads=("cnn", "dcgan")) -> dict:
-    """Measure both workloads; returns the row dict with ``device`` and ``policy``.
+#: Every workload of the row.
+ALL_WORKLOADS = ("cnn", "dcgan", "tuning")
+
+
+def run(quick: bool = False, *, smoke: bool = False, workloads=ALL_WORKLOADS) -> dict:
+    """Measure the workloads; returns the row dict with ``device`` and ``policy``.
 
     Args:
-        quick: Fewer steps per epoch and 5 pairs (full: 7).
-        smoke: 2 steps, 1 pair (test suite).
-        workloads: Which workloads to run.
+        quick: Fewer steps per epoch and 5 pairs (full: 7); the tuning searches shorter.
+        smoke: 2 steps, 1 pair, the smallest searches (test suite).
+        workloads: Which workloads to run (of :data:`ALL_WORKLOADS`).
+
+    Returns:
+        The row: ``results`` (one per comparison), ``device``, ``policy``, ``backend``,
+        and ``tuning`` (each search's per-trial seconds and trials/min) with ``"tuning"``.
     """
+    unknown = set(workloads) - set(ALL_WORKLOADS)
+    if unknown:
+        raise ValueError(f"bench.accelerator: unknown workloads {sorted(unknown)}; expected "
+                         f"some of {', '.join(ALL_WORKLOADS)}")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
 
@@ -97,8 +115,14 @@ def run(quick: bool = False, *, smoke: bool = False, workloads=("cnn", "dcgan"))
     print(f"bench.accelerator: running on {device} with Keras' {backend.name()} backend; "
           f"mixed_precision='auto' -> {policy}", flush=True)
     repeats = 1 if smoke else 5 if quick else 7
-    results = []
+    results, tuning = [], None
     for name in workloads:
+        if name == "tuning":
+            from bench import accelerator_tuning
+
+            tuning = accelerator_tuning.run(quick, smoke=smoke)
+            results += tuning["results"]
+            continue
         shape, batch, *steps = (SMOKE_WORKLOADS if smoke else WORKLOADS)[name]
         count = batch * steps[2 if smoke else 1 if quick else 0]
         images = _images(shape, count)
@@ -124,6 +148,7 @@ def run(quick: bool = False, *, smoke: bool = False, workloads=("cnn", "dcgan"))
                                                      "per epoch"))
     return {"row": "accelerator", "title": TITLE, "device": device, "policy": policy,
             "backend": backend.name(), "results": results,
+            "tuning": tuning and tuning["details"],
             "notes": [f"device: {device}; backend {backend.name()}; mixed_precision='auto' "
                       f"resolved to {policy}"]}
 
@@ -133,4 +158,12 @@ if __name__ == "__main__":  # pragma: no cover
 
     from bench.__main__ import print_rows
 
-    print_rows([run(quick="--quick" in sys.argv, smoke="--smoke" in sys.argv)])
+    chosen = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--workloads=")), None)
+    if "--workloads" in sys.argv:
+        chosen = sys.argv[sys.argv.index("--workloads") + 1]
+    row = run(quick="--quick" in sys.argv, smoke="--smoke" in sys.argv,
+              workloads=tuple(chosen.split(",")) if chosen else ALL_WORKLOADS)
+    print_rows([row])
+    for name, figures in (row["tuning"] or {}).items():
+        print(f"  tuning {name:>5}: {figures['per_trial_s']['median']:.2f} s a trial, "
+              f"{figures['trials_per_min']['median']:.1f} trials/min", flush=True)

@@ -159,6 +159,33 @@ def test_accelerator_names_its_device(capsys):
     _check_ratio_row(dict(row, row=0), 0)
 
 
+@pytest.mark.slow
+def test_accelerator_tuning_row_times_plain_keras_tuner_and_the_zoo_workers():
+    from bench import accelerator
+
+    row = accelerator.run(smoke=True, workloads=("tuning",))
+    _check_ratio_row(dict(row, row=0), 0)
+    names = [r["name"] for r in row["results"]]
+    assert names == ["tuning: zoo with one process / plain keras-tuner, trials/min",
+                     "tuning: zoo with 1 worker / plain keras-tuner, trials/min",
+                     "tuning: zoo with 2 workers / plain keras-tuner, trials/min",
+                     "tuning: 2 workers / 1 worker on one device, trials/min"]
+    assert all(r["target"] == 3.0 and r["unit"] == "trials/min" for r in row["results"])
+    assert set(row["tuning"]) == {"plain", "0", "1", "2"}
+    for figures in row["tuning"].values():  # 2 trials a search
+        seconds = figures["seconds"]["median"]
+        assert _finite_positive(seconds)
+        assert figures["per_trial_s"]["median"] == pytest.approx(seconds / 2)
+        assert figures["trials_per_min"]["median"] == pytest.approx(120 / seconds)
+
+
+def test_accelerator_refuses_unknown_workloads():
+    from bench import accelerator
+
+    with pytest.raises(ValueError, match="unknown workloads \\['tunning'\\]"):
+        accelerator.run(smoke=True, workloads=("tunning",))
+
+
 def test_runner_writes_json_and_markdown(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(runner, "ROWS", {1: ("tests.bench._fake_row", "Fake row"),
                                          2: ("bench.no_such_row", "Missing row")})
