@@ -392,6 +392,8 @@ def resolve_workers(config, hypermodel, dataset, *, gpus=None, cpu_count=None):
 
 def prepare_chief(config) -> None:
     """Before the chief's first use of the GPU: keep JAX from claiming most of it when
-    local workers share it (the chief builds models for checks and the refit too)."""
+    local workers (or ``"auto"``) may share it; the chief builds models too (the memory
+    estimate, the objective check, the refit). Set in ``os.environ``, which JAX reads
+    when it first initialises the GPU; a value set by the user is kept."""
     if config.workers:
         os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")

@@ -274,8 +274,8 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
     dataset = zoo.data.resolve(data, fn=fn, input_kind=input_kind, seed=config.data_seed,
                                options=config.data_options)
     hypermodel = _as_hypermodel(model, dataset, config)
+    accelerator.prepare_chief(config)  # before the backend first touches the GPU
     config = accelerator.resolve_workers(config, hypermodel, dataset)
-    accelerator.prepare_chief(config)
     if config.distributed and dataset.streamed and not dataset.x_train.portable:
         raise ValueError(f"{fn}: a search with workers or a role needs data every process "
                          "can read (a name, a path, arrays); tf.data.Dataset and PyDataset "
