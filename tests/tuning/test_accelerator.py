@@ -213,3 +213,20 @@ def test_a_jax_worker_starts_without_tensorflow_and_reads_the_steps_compiled_bef
     # The worker's train step comes from the cache (its log; the chief trains nothing).
     assert "Persistent compilation cache hit for 'jit_train_step'" in log, log[-3000:]
     assert "CACHE MISS for 'jit_train_step'" not in log.split("cache hit for 'jit_train_step'")[0]
+
+
+def test_a_hypermodel_builds_its_trials_in_auto_mixed_precision(monkeypatch):
+    import keras_tuner
+
+    import zoo
+    from tuning.hypermodels import get_hypermodel
+    from zoo import backend, precision
+
+    monkeypatch.setattr(precision, "list_devices", lambda: [
+        {"type": "GPU", "name": "H100", "compute_capability": (9, 0)}, {"type": "CPU"}])
+    data = zoo.data.load("digits", seed=0, representation="image")
+    hypermodel = get_hypermodel("cnn", data, seed=0, model_kwargs={"mixed_precision": "auto"})
+    model = hypermodel.build(keras_tuner.HyperParameters())
+    half = "bfloat16" if backend.name() in ("jax", "torch") else "float16"
+    assert {layer.compute_dtype for layer in model.layers if layer.weights} >= {half}
+    assert model.output.dtype == "float32"
