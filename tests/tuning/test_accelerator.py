@@ -230,3 +230,16 @@ def test_a_hypermodel_builds_its_trials_in_auto_mixed_precision(monkeypatch):
     half = "bfloat16" if backend.name() in ("jax", "torch") else "float16"
     assert {layer.compute_dtype for layer in model.layers if layer.weights} >= {half}
     assert model.output.dtype == "float32"
+
+
+def test_run_search_resolves_workers_auto_before_the_search(tmp_path, monkeypatch):
+    from tuning import run_search
+
+    monkeypatch.setattr(accelerator, "gpu_memory", lambda **kwargs: [])
+    monkeypatch.setattr(accelerator.os, "cpu_count", lambda: 2)
+    result = run_search("fnn", "digits", "random", max_trials=1, max_epochs=1,
+                        directory=tmp_path, workers="auto", refit=False, verbose=0,
+                        fixed={"units": 16, "hidden_layers": 1})
+    assert result.report["workers"] == 0  # 2 cores: the search ran in this process
+    assert len(result.trials) == 1
+    assert not (tmp_path / "search" / "job.pkl").exists()  # no worker process was fed

@@ -67,6 +67,10 @@ def test_zoo_tune_short_hyperband_prints_progress_table_and_metrics(tmp_path, ca
     (["tune", "cnn", "--cv", "5", "--refit", "train"], "`cv` needs refit='train+val'"),
     (["tune", "cnn", "--role", "worker", "--oracle", "127.0.0.1:9"],
      "no tuning chief answered at 127.0.0.1:9"),
+    (["tune", "cnn", "--workers", "-1"],
+     "`workers` must be an int >= 0 or 'auto', received workers='-1'"),
+    (["tune", "cnn", "--workers", "auto", "--role", "chief"],
+     "workers='auto' runs local workers"),
 ])
 def test_user_errors_are_one_line_with_exit_code_2(tmp_path, capsys, argv, message):
     code = _zoo_main(argv + ["--out", str(tmp_path / "x")])
@@ -138,6 +142,9 @@ def test_no_option_given_is_the_configs_defaults():
     config = SearchConfig(**cli.settings(args))
     assert (config.fixed, config.ranges, config.drop, config.refit, config.factor) == (
         {"units": 64}, {"filters": [16, 32]}, ("schedule",), False, 4)
+    for given, workers in (("3", 3), ("auto", "auto"), ("Auto", "auto")):
+        args = _tune_parser().parse_args(["cnn", "--workers", given])
+        assert SearchConfig(**cli.settings(args)).workers == workers
 
 
 def test_the_tune_command_line_loads_without_keras():
