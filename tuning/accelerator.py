@@ -88,9 +88,10 @@ def cache_environment(path) -> dict:
 def enable_compilation_cache(path, *, backend_name: str | None = None) -> bool:
     """Use the persistent compilation cache in ``path`` in this process (JAX only).
 
-    Call it before the first compilation: JAX fixes its cache when it compiles
-    first. A cache already set (``JAX_COMPILATION_CACHE_DIR``, another job) is
-    replaced with a warning.
+    JAX settles its cache when it first compiles; a different folder is taken up
+    through JAX's public ``reset_cache``, so a process that compiled before (or ran
+    another job) moves to this job's cache. A cache set by the user
+    (``JAX_COMPILATION_CACHE_DIR``) is replaced with a warning.
 
     Args:
         path: The cache folder (created).
@@ -112,12 +113,16 @@ def enable_compilation_cache(path, *, backend_name: str | None = None) -> bool:
 
     path = os.path.abspath(os.fspath(path))
     os.makedirs(path, exist_ok=True)
+    from jax.experimental.compilation_cache import compilation_cache
+
     current = jax.config.jax_compilation_cache_dir
     if current and os.path.abspath(current) != path:
         logger.warning("the JAX compilation cache moves from %s to the job's %s", current, path)
     jax.config.update("jax_compilation_cache_dir", path)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+    if not current or os.path.abspath(current) != path:
+        compilation_cache.reset_cache()  # taken up at the next compilation
     logger.info("JAX compilation cache: %s", path)
     return True
 

@@ -269,10 +269,10 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
     import zoo
     from tuning import accelerator
 
-    # Before anything compiles: trials, workers and a resumed job share compiled steps.
-    accelerator.enable_compilation_cache(accelerator.cache_dir(config.directory))
     dataset = zoo.data.resolve(data, fn=fn, input_kind=input_kind, seed=config.data_seed,
                                options=config.data_options)
+    # Before anything compiles: trials, workers and a resumed job share compiled steps.
+    accelerator.enable_compilation_cache(accelerator.cache_dir(config.directory))
     hypermodel = _as_hypermodel(model, dataset, config)
     accelerator.prepare_chief(config)  # before the backend first touches the GPU
     config = accelerator.resolve_workers(config, hypermodel, dataset)

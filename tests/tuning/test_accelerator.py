@@ -243,3 +243,30 @@ def test_run_search_resolves_workers_auto_before_the_search(tmp_path, monkeypatc
     assert result.report["workers"] == 0  # 2 cores: the search ran in this process
     assert len(result.trials) == 1
     assert not (tmp_path / "search" / "job.pkl").exists()  # no worker process was fed
+
+
+_SWITCH = textwrap.dedent("""
+    import os, sys
+    import jax, jax.numpy as jnp
+    from tuning import accelerator
+
+    jnp.sin(jnp.arange(3.0)).block_until_ready()  # JAX compiled before the job started
+    for name in ("a", "b"):
+        path = os.path.join(sys.argv[1], name)
+        assert accelerator.enable_compilation_cache(path, backend_name="jax")
+        jax.jit(lambda x, n=len(name) + ord(name): x * n + 1)(jnp.ones(4)).block_until_ready()
+        print(name, len(os.listdir(path)))
+    print(accelerator.enable_compilation_cache(sys.argv[1], backend_name="torch"))
+""")
+
+
+def test_the_cache_is_taken_up_after_earlier_compilations_and_follows_the_job(tmp_path):
+    env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=os.getcwd())
+    env.pop("JAX_COMPILATION_CACHE_DIR", None)
+    done = subprocess.run([sys.executable, "-c", _SWITCH, str(tmp_path)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.split()
+    assert lines[0] == "a" and int(lines[1]) >= 1
+    assert lines[2] == "b" and int(lines[3]) >= 1  # the second job's folder got its entries
+    assert lines[4] == "False"  # no such cache on PyTorch
