@@ -398,7 +398,9 @@ def resolve_workers(config, hypermodel, dataset, *, gpus=None, cpu_count=None):
 def prepare_chief(config) -> None:
     """Before the chief's first use of the GPU: keep JAX from claiming most of it when
     local workers (or ``"auto"``) may share it; the chief builds models too (the memory
-    estimate, the objective check, the refit). Set in ``os.environ``, which JAX reads
-    when it first initialises the GPU; a value set by the user is kept."""
+    estimate, the objective check, the refit). Set in ``os.environ``, which JAX
+    (``XLA_PYTHON_CLIENT_PREALLOCATE``) and TensorFlow (``TF_FORCE_GPU_ALLOW_GROWTH``)
+    read when they first initialise the GPU; a value set by the user is kept."""
     if config.workers:
         os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+        os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")

@@ -10,7 +10,9 @@ this module sets them.
   starts N worker processes on this machine (isolated interpreters that receive
   the job as JSON, :func:`worker_command`), each limited to its share of the
   CPU threads and, on a multi-GPU host, pinned to one GPU (worker i sees GPU
-  i mod #GPUs through ``CUDA_VISIBLE_DEVICES``). A worker that dies mid-trial does
+  i mod #GPUs through ``CUDA_VISIBLE_DEVICES``); workers sharing a GPU each get
+  their share of its memory, and on JAX all use the job's compilation cache
+  (:mod:`tuning.accelerator`). A worker that dies mid-trial does
   not stop the search: its trial goes back in the queue and the remaining
   workers finish it.
 * With ``workers=0`` it serves remote workers (``zoo tune ... --role worker

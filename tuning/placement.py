@@ -157,8 +157,10 @@ class DeviceArrays(Stream):
                              drop_last=shuffle and backend.compiles_per_batch_shape())
 
     def peek(self, n=4):
+        from zoo import backend
+
         n = min(n, self.size)
-        keras = __import__("keras")
+        keras = backend.import_keras()
         return keras.ops.convert_to_numpy(self.x[:n]), self.labels[:n]
 
 

@@ -270,3 +270,15 @@ def test_the_cache_is_taken_up_after_earlier_compilations_and_follows_the_job(tm
     assert lines[0] == "a" and int(lines[1]) >= 1
     assert lines[2] == "b" and int(lines[3]) >= 1  # the second job's folder got its entries
     assert lines[4] == "False"  # no such cache on PyTorch
+
+
+def test_a_chief_with_workers_does_not_claim_the_gpu(monkeypatch):
+    for key in ("XLA_PYTHON_CLIENT_PREALLOCATE", "TF_FORCE_GPU_ALLOW_GROWTH"):
+        monkeypatch.setenv(key, "")  # recorded, so the test leaves os.environ as it was
+        monkeypatch.delenv(key)
+    accelerator.prepare_chief(SearchConfig())
+    assert "XLA_PYTHON_CLIENT_PREALLOCATE" not in os.environ  # one process: JAX's default
+    monkeypatch.setenv("TF_FORCE_GPU_ALLOW_GROWTH", "false")  # the user's choice stays
+    accelerator.prepare_chief(SearchConfig(workers="auto"))
+    assert os.environ["XLA_PYTHON_CLIENT_PREALLOCATE"] == "false"
+    assert os.environ["TF_FORCE_GPU_ALLOW_GROWTH"] == "false"
