@@ -237,6 +237,9 @@ def test_run_search_resolves_workers_auto_before_the_search(tmp_path, monkeypatc
 
     monkeypatch.setattr(accelerator, "gpu_memory", lambda **kwargs: [])
     monkeypatch.setattr(accelerator.os, "cpu_count", lambda: 2)
+    for key in ("XLA_PYTHON_CLIENT_PREALLOCATE", "TF_FORCE_GPU_ALLOW_GROWTH"):
+        monkeypatch.setenv(key, "")  # prepare_chief may set them: restored after the test
+        monkeypatch.delenv(key)
     result = run_search("fnn", "digits", "random", max_trials=1, max_epochs=1,
                         directory=tmp_path, workers="auto", refit=False, verbose=0,
                         fixed={"units": 16, "hidden_layers": 1})
