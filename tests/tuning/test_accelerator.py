@@ -162,8 +162,18 @@ _NO_TENSORFLOW = textwrap.dedent("""
     sys.meta_path.insert(0, NoTensorFlow())
 """)
 
-_CACHE_RUN = textwrap.dedent("""
+#: The same, as one line for an isolated worker's ``-c`` (its path ignores PYTHONPATH).
+_BLOCK_ONE_LINE = (
+    "import sys; NoTF = type('NoTF', (), {'find_spec': lambda self, name, path=None, "
+    "target=None: (_ for _ in ()).throw(ImportError('tensorflow is blocked in this test')) "
+    "if name.split('.')[0] == 'tensorflow' else None}); sys.meta_path.insert(0, NoTF())")
+
+_CACHE_RUN = _NO_TENSORFLOW + textwrap.dedent("""
     import json, sys
+
+    from tuning import distributed
+    if hasattr(distributed, "_WORKER_BOOT"):  # workers in isolated interpreters (python -I)
+        distributed._WORKER_BOOT = sys.argv[3] + "; " + distributed._WORKER_BOOT
 
     import jax
     hits = []
@@ -197,8 +207,8 @@ def test_a_jax_worker_starts_without_tensorflow_and_reads_the_steps_compiled_bef
 
     def search(workers):
         done = subprocess.run([sys.executable, "-c", _CACHE_RUN, str(tmp_path / "job"),
-                               str(workers)], env=env, capture_output=True, text=True,
-                              timeout=300)
+                               str(workers), _BLOCK_ONE_LINE], env=env, capture_output=True,
+                              text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
         assert "tensorflow is blocked" not in done.stderr
         return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
