@@ -255,7 +255,10 @@ def test_run_search_resolves_workers_auto_before_the_search(tmp_path, monkeypatc
                         fixed={"units": 16, "hidden_layers": 1})
     assert result.report["workers"] == 0  # 2 cores: the search ran in this process
     assert len(result.trials) == 1
-    assert not (tmp_path / "search" / "job.pkl").exists()  # no worker process was fed
+    from tuning import job
+
+    fed = getattr(job, "WORKER_SPEC_FILE", "job.pkl")  # what the chief writes for workers
+    assert not (tmp_path / "search" / fed).exists()  # no worker process was started
 
 
 _SWITCH = textwrap.dedent("""
