@@ -271,8 +271,6 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
 
     dataset = zoo.data.resolve(data, fn=fn, input_kind=input_kind, seed=config.data_seed,
                                options=config.data_options)
-    # Before anything compiles: trials, workers and a resumed job share compiled steps.
-    accelerator.enable_compilation_cache(accelerator.cache_dir(config.directory))
     hypermodel = _as_hypermodel(model, dataset, config)
     accelerator.prepare_chief(config)  # before the backend first touches the GPU
     config = accelerator.resolve_workers(config, hypermodel, dataset)
@@ -298,11 +296,15 @@ def run_search(model, data=DEFAULT_DATA, algorithm=_D.algorithm, *, max_trials=_
     job.progress(_start_line(model, dataset, config))
     if config.role == "worker":
         os.makedirs(config.directory, exist_ok=True)
+        accelerator.enable_compilation_cache(accelerator.cache_dir(config.directory))
         distributed.run_worker(job, config.address)
         return None
     report = _trial_reporter(job, progress)
     with JobLock(config.directory, fn=fn):
         warnings = _open_job(fn, job, model)
+        # Once the job is accepted (a refused one leaves no folder): trials, workers and a
+        # resumed job share compiled steps.
+        accelerator.enable_compilation_cache(accelerator.cache_dir(config.directory))
         search_error = None
         if config.distributed:
             tuner, clock = distributed.run_chief(job, progress=report)
