@@ -15,16 +15,20 @@ def test_corpus_is_deterministic_english_of_a_few_hundred_kb():
 
 
 def test_corpus_does_not_depend_on_what_the_process_imported_before():
-    # A Keras import used to change the docstrings inherited by weakref's and collections'
-    # classes, so the corpus (and every vocabulary built on it) differed between processes.
+    # Libraries patch the standard library when imported (PyTorch replaces functions of
+    # inspect; a Keras import changed the docstrings inspect.getdoc inherits), so the
+    # corpus, and every vocabulary built on it, differed between processes.
     import hashlib
+    import importlib.util
     import subprocess
     import sys
 
     code = ("import sys, hashlib\n"
-            "if sys.argv[1] == 'keras':\n    import keras, tensorflow\n"
+            "for name in sys.argv[1:]:\n    __import__(name)\n"
             "from zoo.text.corpus import load_corpus\n"
             "print(hashlib.sha256(load_corpus().encode()).hexdigest())\n")
-    digests = {subprocess.run([sys.executable, "-c", code, arg], capture_output=True, text=True,
-                              check=True).stdout.strip() for arg in ("plain", "keras")}
+    imports = [[], ["keras", "tensorflow"]] + [
+        [name] for name in ("torch", "jax") if importlib.util.find_spec(name) is not None]
+    digests = {subprocess.run([sys.executable, "-c", code, *names], capture_output=True,
+                              text=True, check=True).stdout.strip() for names in imports}
     assert digests == {hashlib.sha256(text.load_corpus().encode()).hexdigest()}
