@@ -164,8 +164,11 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s")
+    # Our own INFO lines only: other libraries' INFO (JAX's backend probes, say) is no
+    # news to a user, and would make a one-line error two lines.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for name in ("zoo", "tuning"):
+        logging.getLogger(name).setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:
