@@ -217,16 +217,21 @@ def test_the_table_is_long_enough_and_covers_every_command():
 
 @pytest.fixture
 def cli_logging():
-    """Log like ``zoo`` does (INFO to stderr), whatever handlers pytest installed."""
+    """Log like ``zoo`` does (its own INFO lines, other libraries' warnings, to stderr),
+    whatever handlers pytest installed."""
     root = logging.getLogger()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    level = root.level
+    ours = [logging.getLogger(name) for name in ("zoo", "tuning")]
+    levels = [root.level] + [logger.level for logger in ours]
     root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    root.setLevel(logging.WARNING)
+    for logger in ours:
+        logger.setLevel(logging.INFO)
     yield
     root.removeHandler(handler)
-    root.setLevel(level)
+    for logger, level in zip([root, *ours], levels, strict=True):
+        logger.setLevel(level)
 
 
 @pytest.fixture(scope="module", autouse=True)

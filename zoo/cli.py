@@ -164,11 +164,13 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    # Our own INFO lines only: other libraries' INFO (JAX's backend probes, say) is no
-    # news to a user, and would make a one-line error two lines.
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for name in ("zoo", "tuning"):
-        logging.getLogger(name).setLevel(logging.WARNING if args.quiet else logging.INFO)
+    if not logging.getLogger().handlers:  # as basicConfig: a caller's set-up is left alone
+        # Our own INFO lines only: other libraries' INFO (JAX's backend probes, say) is
+        # no news to a user, and would make a one-line error two lines.
+        logging.basicConfig(level=logging.WARNING,
+                            format="%(levelname)s %(name)s: %(message)s")
+        for name in ("zoo", "tuning"):
+            logging.getLogger(name).setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:
