@@ -164,8 +164,9 @@ def loss_gradients(model, x, y, variables, *, sample_weight=None, training=True)
     import numpy as np
     import tensorflow as tf
 
-    state = [(v, np.array(v)) for v in (*model.non_trainable_variables,
-                                        *model.metrics_variables)]
+    # v.numpy(), not np.array(v): Keras variables' __array__ takes no copy= (NumPy 2 warns).
+    state = [(v, np.array(v.numpy())) for v in (*model.non_trainable_variables,
+                                                *model.metrics_variables)]
     try:
         with tf.GradientTape() as tape:
             y_pred = model(x, training=training)
