@@ -22,6 +22,7 @@ _SKIP_PREFIXES = {"tensorflow_only": "TensorFlow only: ",
                   "needs_tensorflow": "TensorFlow not installed: "}
 
 
+@pytest.hookimpl(trylast=True)  # after -m/-k have deselected what they will
 def pytest_collection_modifyitems(config, items):
     import importlib.util
 
@@ -39,6 +40,20 @@ def pytest_collection_modifyitems(config, items):
                 raise pytest.UsageError(f"{item.nodeid}: {name} needs reason=...")
             if skip_when[name]:
                 item.add_marker(pytest.mark.skip(reason=prefix + reason))
+    _run_each_document_once(config, items)
+
+
+def _run_each_document_once(config, items):
+    """A document's fast docs test is part of its slow one (which runs every block, the
+    fast ones included, in the same order): where both are selected, only the slow runs."""
+    fast, slow = "test_the_docs_code_blocks_run_as_written[", \
+        "test_the_docs_code_blocks_run_as_written_slow_ones_included["
+    covered = {item.name[len(slow):] for item in items if item.name.startswith(slow)}
+    dropped = [item for item in items if item.name.startswith(fast)
+               and item.name[len(fast):] in covered]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
 
 
 _UNEXPECTED_SKIPS = []
