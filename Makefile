@@ -51,7 +51,8 @@ test-jax: $(VENV)/.installed-jax
 	KERAS_BACKEND=jax ZOO_STRICT_SKIPS=1 $(PYTEST) -m "not slow" --durations=10
 
 # PASSIVE: PyTorch's OpenMP threads would spin while pytest's subprocesses wait (zoo.backend).
-test-torch: $(VENV)/.installed-torch
+# JAX too: a few tests start JAX worker processes whatever the backend under test.
+test-torch: $(VENV)/.installed-torch $(VENV)/.installed-jax
 	KERAS_BACKEND=torch OMP_WAIT_POLICY=PASSIVE ZOO_STRICT_SKIPS=1 $(PYTEST) -m "not slow" --durations=10
 
 test-fast: $(STAMP)
