@@ -79,7 +79,7 @@ def run(quick: bool = False, *, smoke: bool = False, keep: str | None = None) ->
         smoke: 200 against 100 images (test suite).
         keep: A directory to keep the folders in (default: a temporary one).
     """
-    from bench.memory import measure_in_subprocesses
+    from bench.memory import growth_row, measure_in_subprocesses, peak_ratio_row
 
     large, small = (200, 100) if smoke else (2_000, 500) if quick else (20_000, 5_000)
     trials = 1 if smoke else 2
@@ -98,31 +98,25 @@ def run(quick: bool = False, *, smoke: bool = False, keep: str | None = None) ->
             timeout=3600, module="bench.image_folder_memory")
     mib = 2 ** 20
     decoded = {n: n * IMAGE_SIDE * IMAGE_SIDE * 3 * 4 / mib for n in (large, small)}
-    ratio = big["peak_rss_mib"] / little["peak_rss_mib"]
     growth = big["peak_rss_mib"] - little["peak_rss_mib"]
     more = large - small
     results = [
-        {"name": f"peak RSS {large:,} images / {small:,} images", "unit": "x",
-         "ratio": {"median": ratio, "min": ratio, "max": ratio, "n": 1},
-         "a": f"{large:,} images", "b": f"{small:,} images", "side_unit": "MiB peak",
-         "a_summary": {"median": big["peak_rss_mib"]},
-         "b_summary": {"median": little["peak_rss_mib"]},
-         "target": None, "target_text": "close to 1", "met": None,
-         "note": f"peak {big['peak_rss_mib']:.0f} MiB for {large:,} images "
+        peak_ratio_row(
+            f"{large:,} images", f"{small:,} images", big["peak_rss_mib"], little["peak_rss_mib"],
+            note=f"peak {big['peak_rss_mib']:.0f} MiB for {large:,} images "
                  f"({sizes[large] / mib:.0f} MiB of PNG files, {decoded[large]:.0f} MiB decoded "
                  f"as float32) vs {little['peak_rss_mib']:.0f} MiB for {small:,} "
                  f"({sizes[small] / mib:.0f} MiB of PNG, {decoded[small]:.0f} MiB decoded); "
                  f"both processes held {big['rss_before_search_mib']:.0f} MiB before the search "
                  f"(Python, TensorFlow, keras-tuner); {big['seconds']:.0f}s and "
-                 f"{little['seconds']:.0f}s"},
-        {"name": f"peak RSS growth for {more:,} more images", "unit": "MiB",
-         "value": {"median": growth, "min": growth, "max": growth, "n": 1},
-         "target": None, "target_text": "about 0", "met": None,
-         "note": f"{growth:+.0f} MiB of peak memory for {more:,} more images, whose files take "
+                 f"{little['seconds']:.0f}s"),
+        growth_row(
+            f"peak RSS growth for {more:,} more images", growth,
+            note=f"{growth:+.0f} MiB of peak memory for {more:,} more images, whose files take "
                  f"{(sizes[large] - sizes[small]) / mib:.0f} MiB and whose decoded float32 "
                  f"pixels {decoded[large] - decoded[small]:.0f} MiB; RSS after each trial of "
                  f"the {large:,}-image search: "
-                 + ", ".join(f"{v:.0f}" for v in big["rss_after_trial_mib"])},
+                 + ", ".join(f"{v:.0f}" for v in big["rss_after_trial_mib"])),
     ]
     return {"row": 8, "title": TITLE, "results": results,
             "details": {"large": dict(big, images=large, folder_bytes=sizes[large]),

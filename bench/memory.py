@@ -122,6 +122,23 @@ def _growth(samples: list[float]) -> float | None:
     return cov / var
 
 
+def peak_ratio_row(a: str, b: str, a_mib: float, b_mib: float, *, note: str) -> dict:
+    """A result row: the peak RSS of run ``a`` over run ``b``, one measurement each."""
+    ratio = a_mib / b_mib
+    return {"name": f"peak RSS {a} / {b}", "unit": "x",
+            "ratio": {"median": ratio, "min": ratio, "max": ratio, "n": 1},
+            "a": a, "b": b, "side_unit": "MiB peak",
+            "a_summary": {"median": a_mib}, "b_summary": {"median": b_mib},
+            "target": None, "target_text": "close to 1", "met": None, "note": note}
+
+
+def growth_row(name: str, growth: float, *, note: str) -> dict:
+    """A result row: memory growth in MiB, one measurement, ideally about 0."""
+    return {"name": name, "unit": "MiB",
+            "value": {"median": growth, "min": growth, "max": growth, "n": 1},
+            "target": None, "target_text": "about 0", "met": None, "note": note}
+
+
 def run(quick: bool = False, *, smoke: bool = False) -> dict:
     """Measure the row; returns ``{"row", "title", "results", "notes"}``.
 
@@ -135,25 +152,18 @@ def run(quick: bool = False, *, smoke: bool = False) -> dict:
         long, short = measure_in_subprocesses(
             [[str(long_n), str(epochs), os.path.join(tmp, "l")],
              [str(short_n), str(epochs), os.path.join(tmp, "s")]])
-    ratio = long["peak_rss_mib"] / short["peak_rss_mib"]
     growth = _growth(long["rss_after_trial_mib"])
     extra = long["peak_rss_mib"] - short["peak_rss_mib"]
     results = [
-        {"name": f"peak RSS {long_n} trials / {short_n} trials", "unit": "x",
-         "ratio": {"median": ratio, "min": ratio, "max": ratio, "n": 1},
-         "a": f"{long_n} trials", "b": f"{short_n} trials", "side_unit": "MiB peak",
-         "a_summary": {"median": long["peak_rss_mib"]},
-         "b_summary": {"median": short["peak_rss_mib"]},
-         "target": None, "target_text": "close to 1", "met": None,
-         "note": f"peak {long['peak_rss_mib']:.0f} MiB vs {short['peak_rss_mib']:.0f} MiB "
+        peak_ratio_row(
+            f"{long_n} trials", f"{short_n} trials", long["peak_rss_mib"], short["peak_rss_mib"],
+            note=f"peak {long['peak_rss_mib']:.0f} MiB vs {short['peak_rss_mib']:.0f} MiB "
                  f"(+{extra:.0f} MiB for {long_n - short_n} more trials, "
                  f"{extra / max(1, long_n - short_n):.1f} MiB/trial); "
-                 f"{long['seconds']:.0f}s and {short['seconds']:.0f}s"},
-        {"name": "RSS growth per trial (second half of the long search)", "unit": "MiB",
-         "value": {"median": growth, "min": growth, "max": growth, "n": 1},
-         "target": None, "target_text": "about 0", "met": None,
-         "note": "RSS after each trial: " + ", ".join(f"{v:.0f}" for v in
-                                                     long["rss_after_trial_mib"])},
+                 f"{long['seconds']:.0f}s and {short['seconds']:.0f}s"),
+        growth_row("RSS growth per trial (second half of the long search)", growth,
+                   note="RSS after each trial: " + ", ".join(
+                       f"{v:.0f}" for v in long["rss_after_trial_mib"])),
     ]
     return {"row": 6, "title": TITLE, "results": results,
             "details": {"long": long, "short": short},
