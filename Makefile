@@ -37,8 +37,10 @@ $(VENV)/.installed-torch: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m zoo.demo --out runs/demo
 
+# JAX and PyTorch go in first: the TensorFlow run includes the tests that start JAX and
+# PyTorch processes (marked needs_jax / needs_torch; skipped where those are missing).
 ifeq ($(BACKEND),)
-test: test-tensorflow test-jax test-torch
+test: $(VENV)/.installed-jax $(VENV)/.installed-torch test-tensorflow test-jax test-torch
 else
 test: test-$(BACKEND)
 endif

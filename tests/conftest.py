@@ -4,9 +4,12 @@ Backend markers: ``@pytest.mark.tensorflow_only(reason=...)`` runs a test on the
 TensorFlow backend only (``KERAS_BACKEND``; TensorFlow is the default) and skips it
 elsewhere with that reason. ``@pytest.mark.needs_tensorflow(reason=...)`` runs a test
 on every backend where TensorFlow is installed (a ``tf.data`` input to a JAX model)
-and skips it where it is not (the GPU machines of ``bench/device_check.sh``). A
-marker without a reason is an error. With ``ZOO_STRICT_SKIPS=1`` (CI's JAX and
-PyTorch runs) any other skip fails the run.
+and skips it where it is not (the GPU machines of ``bench/device_check.sh``).
+``needs_jax`` and ``needs_torch`` do the same for a test that starts a JAX or PyTorch
+process whatever the backend under test (``make test BACKEND=tensorflow`` installs
+neither; the full ``make test`` installs both before its first run). A marker without
+a reason is an error. With ``ZOO_STRICT_SKIPS=1`` (CI's JAX and PyTorch runs) any
+other skip fails the run.
 """
 
 import os
@@ -19,7 +22,9 @@ import pytest  # noqa: E402
 import zoo  # noqa: E402, F401 - light; keeps TensorFlow's start-up lines out of the test output
 
 _SKIP_PREFIXES = {"tensorflow_only": "TensorFlow only: ",
-                  "needs_tensorflow": "TensorFlow not installed: "}
+                  "needs_tensorflow": "TensorFlow not installed: ",
+                  "needs_jax": "JAX not installed: ",
+                  "needs_torch": "PyTorch not installed: "}
 
 
 @pytest.hookimpl(trylast=True)  # after -m/-k have deselected what they will
@@ -28,8 +33,12 @@ def pytest_collection_modifyitems(config, items):
 
     import keras
 
+    def missing(module):
+        return importlib.util.find_spec(module) is None
+
     skip_when = {"tensorflow_only": keras.backend.backend() != "tensorflow",
-                 "needs_tensorflow": importlib.util.find_spec("tensorflow") is None}
+                 "needs_tensorflow": missing("tensorflow"), "needs_jax": missing("jax"),
+                 "needs_torch": missing("torch")}
     for item in items:
         for name, prefix in _SKIP_PREFIXES.items():
             marker = item.get_closest_marker(name)
@@ -68,7 +77,7 @@ def pytest_runtest_logreport(report):
 
 def pytest_sessionfinish(session, exitstatus):
     if _UNEXPECTED_SKIPS:
-        print("\nZOO_STRICT_SKIPS: skips other than tensorflow_only / needs_tensorflow:", *_UNEXPECTED_SKIPS,
+        print("\nZOO_STRICT_SKIPS: skips not caused by a backend marker:", *_UNEXPECTED_SKIPS,
               sep="\n  ")
         session.exitstatus = 1
 

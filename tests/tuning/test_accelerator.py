@@ -190,6 +190,7 @@ _CACHE_RUN = _NO_TENSORFLOW + textwrap.dedent("""
 """)
 
 
+@pytest.mark.needs_jax(reason="starts JAX worker processes")
 def test_a_jax_worker_starts_without_tensorflow_and_reads_the_steps_compiled_before(tmp_path):
     """Two searches of one trial in one worker process each: the first fills the job's
     cache, the second's worker finds it through its environment and loads its steps.
@@ -276,6 +277,7 @@ _SWITCH = textwrap.dedent("""
 """)
 
 
+@pytest.mark.needs_jax(reason="compiles in a JAX process")
 def test_the_cache_is_taken_up_after_earlier_compilations_and_follows_the_job(tmp_path):
     env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=os.getcwd())
     env.pop("JAX_COMPILATION_CACHE_DIR", None)

@@ -179,6 +179,7 @@ def test_one_device_resolves_to_the_default_and_a_given_strategy_passes(no_hardw
 
 
 @pytest.mark.slow
+@pytest.mark.needs_jax(reason="trains in a JAX process with two devices")
 def test_jax_data_parallel_trains_a_model_over_two_devices(tmp_path):
     """In a JAX process with two (CPU) devices, 'auto' spreads the batch over both."""
     script = textwrap.dedent("""

@@ -43,9 +43,11 @@ def _time_limit(seconds):
     class TimeLimit(keras.callbacks.Callback):
         """Stop ``fit`` once ``seconds`` of training have passed (checked every batch)."""
 
-        # Only reads the clock: Keras may call it off the training thread, so the
-        # training loop need not wait for each batch's logs.
-        async_safe = True
+        # Only reads the clock: on TensorFlow Keras may call it off the training thread,
+        # so the loop need not wait for each batch's logs. Not on JAX: a stop set off the
+        # thread races Keras' JAX trainer, which then reads donated metric buffers
+        # ("Buffer has been deleted or donated", Keras 3.15).
+        async_safe = keras.backend.backend() == "tensorflow"
 
         def on_train_begin(self, logs=None):
             self.start = time.perf_counter()

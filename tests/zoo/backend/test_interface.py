@@ -14,6 +14,8 @@ import pytest
 from zoo import backend
 
 ACTIVE = keras.backend.backend()
+_NEEDS = {"jax": pytest.mark.needs_jax(reason="starts a JAX process"),
+          "torch": pytest.mark.needs_torch(reason="starts a PyTorch process")}
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
 
@@ -153,7 +155,7 @@ _WITHOUT_TENSORFLOW = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("other", [  # each backend's own run; the other in the slow run
-    pytest.param(name, marks=() if name == ACTIVE else pytest.mark.slow)
+    pytest.param(name, marks=(_NEEDS[name],) if name == ACTIVE else (_NEEDS[name], pytest.mark.slow))
     for name in ("jax", "torch")])
 def test_import_zoo_and_build_every_model_without_tensorflow(other):
     """Where TensorFlow is not installed (the GPU machines), JAX and PyTorch still run the zoo."""
@@ -171,6 +173,8 @@ def test_import_zoo_and_build_every_model_without_tensorflow(other):
 
 
 @pytest.mark.needs_tensorflow(reason="checks that an installed TensorFlow is imported quietly")
+@(pytest.mark.needs_jax(reason="imports TensorFlow under JAX") if ACTIVE == "tensorflow"
+  else lambda test: test)
 def test_keras_importing_an_installed_tensorflow_under_another_backend_is_quiet():
     other = ACTIVE if ACTIVE != "tensorflow" else "jax"
     script = ("import sys; from zoo import backend; keras = backend.import_keras(); "
