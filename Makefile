@@ -5,6 +5,7 @@
 #                              PyTorch (the non-slow tests): what CI runs
 #   make test BACKEND=jax      one backend: tensorflow | jax | torch
 #   make test-fast             the non-slow tests on TensorFlow
+#   make test WORKERS=0        in one process (default: one pytest-xdist worker a core, at most 4)
 PYTHON  ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
