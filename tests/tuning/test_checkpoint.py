@@ -87,7 +87,6 @@ def _result(proc):
 
 
 @pytest.mark.slow
-@pytest.mark.tensorflow_only(reason="the must-hold check runs once, on the default backend")
 @pytest.mark.parametrize("algorithm", ["random", "hyperband"])
 def test_a_job_killed_after_epoch_6_trains_epochs_7_to_10_only(tmp_path, algorithm):
     whole = _result(_run(tmp_path / "whole", algorithm))
@@ -138,7 +137,6 @@ def test_a_worker_taking_over_a_dead_workers_trial_continues_it(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.tensorflow_only(reason="the must-hold check runs once, on the default backend")
 def test_a_cv_trial_killed_in_its_second_fold_keeps_the_first_and_continues(tmp_path):
     whole = _result(_run(tmp_path / "whole", "random", "0", "3", "1"))  # kills at no epoch
     assert _run(tmp_path / "killed", "random", "6", "3", "1").returncode == -9
