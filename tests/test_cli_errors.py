@@ -343,3 +343,23 @@ def test_a_real_zoo_process_prints_one_line_too(argv, fragment, tmp_path):
     assert proc.returncode == 2 and len(lines) == 1, proc.stderr
     assert lines[0].startswith("zoo: error: ") and fragment in lines[0]
     assert not (tmp_path / "o").exists()
+
+
+def test_a_refused_image_folder_prints_its_error_without_the_notes_before_it(tmp_path):
+    """Loading logs notes (stray files ignored) before the check that refuses the folder;
+    a real process's stderr holds the refusal only."""
+    import os
+    import subprocess
+
+    from tests.zoo.data._files import write_digit_folder
+
+    folder = write_digit_folder(tmp_path / "photos", size=8, per_class=3, classes=(0,))
+    (folder / "0" / "notes.txt").write_text("a stray file")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "PYTHONPATH": root}
+    proc = subprocess.run([sys.executable, "-m", "zoo.cli", "train", "cnn", "--data", str(folder),
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True,
+                          timeout=300, env=env, cwd=tmp_path)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+    assert lines[0].startswith("zoo: error: ") and "has one class subfolder ('0')" in lines[0]

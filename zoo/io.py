@@ -8,6 +8,8 @@
 * :func:`format_table` renders rows of dicts as an aligned plain-text table.
 * :func:`show_progress` shows one progress line of a long job (a trial, a run)
   where Keras shows its progress bars.
+* :func:`notes_only_if_accepted` holds a logger's notes until a check has passed,
+  so refused input reports its one error only.
 * :func:`parse_value`, :func:`parse_key_value` and :func:`parse_range` read the
   one value syntax of every ``KEY=VALUE`` option of the ``zoo`` commands
   (``--param``, ``--data-option``, ``--schedule-arg``, ``--fixed``, ``--range``,
@@ -20,11 +22,13 @@ any heavy import.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import logging
 import math
 import os
 import sys
+import threading
 from pathlib import Path
 
 #: Key under which :func:`write_json` lists the non-finite numbers it wrote as ``null``.
@@ -191,6 +195,42 @@ def format_table(rows: list[dict], columns: list[str] | None = None, *,
 
 
 # --------------------------------------------------------------- KEY=VALUE syntax
+
+
+@contextlib.contextmanager
+def notes_only_if_accepted(logger: logging.Logger):
+    """Hold what this thread logs on ``logger`` until the block ends; log it only if
+    the block raised nothing.
+
+    Loading data logs notes (files ignored, a default chosen) before the checks that
+    may refuse the data; a refusal should say its one error, not the notes before it
+    (the command line prints one stderr line). Nested blocks hand their notes to the
+    enclosing one; records of other threads pass untouched.
+
+    Args:
+        logger: The logger whose records are held (not its children's).
+
+    Example:
+        >>> log = logging.getLogger("zoo.data")
+        >>> with notes_only_if_accepted(log):
+        ...     log.info("ignored 1 file")        # logged when the block ends
+    """
+    held = []
+    this_thread = threading.get_ident()
+
+    def hold(record):
+        if record.thread != this_thread:
+            return True
+        held.append(record)
+        return False
+
+    logger.addFilter(hold)
+    try:
+        yield
+    finally:
+        logger.removeFilter(hold)
+    for record in held:  # reached only when the block raised nothing
+        logger.handle(record)
 
 
 def show_progress(line: str, logger: logging.Logger | None = None) -> None:

@@ -6,11 +6,13 @@ adds a loader of yours under a new name.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from zoo._validate import check_number, check_positive_int, suggest
 from zoo.data.builtin import BUILTIN
 from zoo.data.dataset import Dataset
+from zoo.io import notes_only_if_accepted
 
 _LOADERS = dict(BUILTIN)
 
@@ -70,7 +72,8 @@ def load(name, **options) -> Dataset:
 
     if isinstance(name, os.PathLike) or (isinstance(name, str) and name not in _LOADERS
                                          and files.looks_like_path(name)):
-        return files.load_file(name, **options)
+        with notes_only_if_accepted(logging.getLogger("zoo.data")):
+            return files.load_file(name, **options)
     if not isinstance(name, str):
         raise TypeError(f"load: data set `name` must be a string or a path, received {name!r}")
     if name not in _LOADERS:

@@ -10,6 +10,7 @@ from zoo.data.catalog import list_datasets, load
 from zoo.data.dataset import SPLITS, Dataset
 from zoo.data.streams import STREAM_OPTIONS, from_splits, stream_splits
 from zoo.data.validate import check_dataset, check_labels, check_splits, infer_task
+from zoo.io import notes_only_if_accepted
 from zoo.tasks import check_task
 
 logger = logging.getLogger("zoo.data")
@@ -81,7 +82,8 @@ def resolve(data, *, fn: str = "resolve", input_kind: str | None = None, seed: i
             options.setdefault("representation", representation_for(input_kind))
         elif input_kind and not (isinstance(data, str) and data in list_datasets()):
             options["input_kind"] = input_kind  # the files' loader picks a representation
-        return check_dataset(load(data, **options), fn=fn)
+        with notes_only_if_accepted(logger):
+            return check_dataset(load(data, **options), fn=fn)
     splits = stream_splits(data)
     if splits is not None:
         options = dict(options or {})
@@ -89,7 +91,8 @@ def resolve(data, *, fn: str = "resolve", input_kind: str | None = None, seed: i
         if unknown:
             raise TypeError(f"{fn}: option(s) {', '.join(unknown)} do not apply to streamed "
                             f"splits; they take {', '.join(STREAM_OPTIONS)}")
-        return check_dataset(from_splits(splits, fn=fn, **options), fn=fn)
+        with notes_only_if_accepted(logger):
+            return check_dataset(from_splits(splits, fn=fn, **options), fn=fn)
     if isinstance(data, dict):
         missing = [k for k in _SPLIT_KEYS if k not in data]
         if missing:

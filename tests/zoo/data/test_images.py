@@ -102,6 +102,21 @@ def test_unreadable_and_stray_files_are_skipped_with_one_warning(tmp_path, caplo
     assert len(every) == 100 and not any("broken" in p or "notes" in p for p in every)
 
 
+def test_notes_are_logged_for_an_accepted_folder_only(tmp_path, caplog):
+    """A refused folder says its one error: the note about stray files, logged while the
+    folder was read, is held until the checks pass and dropped when they do not."""
+    folder = write_digit_folder(tmp_path / "d", size=8, per_class=3, classes=(0,))
+    (folder / "0" / "notes.txt").write_text("a stray file")
+    with caplog.at_level(logging.INFO, logger="zoo.data"):
+        with pytest.raises(DataFileError, match="one class subfolder"):
+            zoo.data.load(folder)
+        assert [r for r in caplog.records if r.name == "zoo.data"] == []
+        write_digit_folder(folder, size=8, per_class=3, classes=(1,))
+        zoo.data.load(folder)
+    notes = [r.getMessage() for r in caplog.records if r.name == "zoo.data"]
+    assert any("ignored 1 file(s)" in note and "(.txt)" in note for note in notes), notes
+
+
 @pytest.mark.parametrize("layout, fragments", [
     ("flat", ["has no class subfolders", "holds 3 image file(s) directly"]),
     ("empty_class", ["class 'cat' of image folder", "is empty"]),
