@@ -194,7 +194,7 @@ def format_table(rows: list[dict], columns: list[str] | None = None, *,
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------- KEY=VALUE syntax
+# --------------------------------------------------------------- logs and progress
 
 
 @contextlib.contextmanager
@@ -256,6 +256,9 @@ def show_progress(line: str, logger: logging.Logger | None = None) -> None:
         (logger or logging.getLogger("zoo")).info("%s", line)
         return
     print(line, flush=True)
+
+
+# --------------------------------------------------------------- KEY=VALUE syntax
 
 
 def _scalar(text: str, option: str):
